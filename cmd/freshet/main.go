@@ -1,0 +1,183 @@
+// Command freshet runs the Freshet server: Kinesis-compatible APIs on one port over an
+// embedded NATS JetStream engine.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/freshet/freshet/internal/kinesis"
+	"github.com/freshet/freshet/internal/server"
+	"github.com/freshet/freshet/internal/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Config is everything the command line and environment decide.
+type Config struct {
+	Listen        string
+	DataDir       string
+	Memory        bool
+	Region        string
+	AccountID     string
+	LogLevel      string
+	StateDelay    time.Duration
+	ShardLimit    int
+	EnforceLimits bool
+}
+
+// Validate reports the first setting that cannot work.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("--listen %q: %w", c.Listen, err)
+	}
+	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
+		return fmt.Errorf("--account-id %q: must be 12 digits", c.AccountID)
+	}
+	if c.Region == "" {
+		return errors.New("--region must not be empty")
+	}
+	if c.StateDelay < 0 {
+		return errors.New("--state-delay must not be negative")
+	}
+	if c.ShardLimit < 1 {
+		return errors.New("--shard-limit must be at least 1")
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+func main() {
+	cfg, showVersion, err := parseArgs(os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "freshet:", err)
+		os.Exit(2)
+	}
+	if showVersion {
+		fmt.Println("freshet", version)
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "freshet:", err)
+		os.Exit(1)
+	}
+}
+
+// parseArgs reads flags, falling back to FRESHET_* environment variables, then defaults.
+func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Config, bool, error) {
+	env := func(name, def string) string {
+		if v := getenv("FRESHET_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	envBool := func(name string) bool {
+		b, _ := strconv.ParseBool(env(name, "false"))
+		return b
+	}
+	envDur := func(name string, def time.Duration) time.Duration {
+		d, err := time.ParseDuration(env(name, def.String()))
+		if err != nil {
+			return def
+		}
+		return d
+	}
+	envInt := func(name string, def int) int {
+		n, err := strconv.Atoi(env(name, strconv.Itoa(def)))
+		if err != nil {
+			return def
+		}
+		return n
+	}
+	var c Config
+	fs := flag.NewFlagSet("freshet", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Listen, "listen", env("LISTEN", "127.0.0.1:4567"), "host:port to serve on (FRESHET_LISTEN)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./freshet-data"), "directory for the engine's files (FRESHET_DATA_DIR)")
+	fs.BoolVar(&c.Memory, "memory", envBool("MEMORY"), "keep everything in memory, nothing on disk (FRESHET_MEMORY)")
+	fs.StringVar(&c.Region, "region", env("REGION", "us-east-1"), "region for requests whose credential names none (FRESHET_REGION)")
+	fs.StringVar(&c.AccountID, "account-id", env("ACCOUNT_ID", "000000000000"), "account for access keys that are not 12-digit account ids (FRESHET_ACCOUNT_ID)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (FRESHET_LOG_LEVEL)")
+	fs.DurationVar(&c.StateDelay, "state-delay", envDur("STATE_DELAY", 0), "how long streams stay CREATING, UPDATING or DELETING (FRESHET_STATE_DELAY)")
+	fs.IntVar(&c.ShardLimit, "shard-limit", envInt("SHARD_LIMIT", 500), "shards per account and region (FRESHET_SHARD_LIMIT)")
+	fs.BoolVar(&c.EnforceLimits, "enforce-limits", envBool("ENFORCE_LIMITS"), "enforce AWS's per-shard throughput limits (FRESHET_ENFORCE_LIMITS)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, false, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, false, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *showVersion {
+		return c, true, nil
+	}
+	return c, false, c.Validate()
+}
+
+// run serves until ctx is done, then shuts down cleanly: in-flight requests finish, the
+// engine flushes. If ready is not nil it receives the listening address.
+func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string) error {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+
+	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, Memory: cfg.Memory, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	k, err := kinesis.New(ctx, kinesis.Options{
+		Store:         st,
+		StateDelay:    cfg.StateDelay,
+		ShardLimit:    cfg.ShardLimit,
+		EnforceLimits: cfg.EnforceLimits,
+		Logger:        log,
+	})
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	srv := server.New(server.Config{Kinesis: k, Account: cfg.AccountID, Region: cfg.Region, Logger: log})
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	log.Info("freshet listening", "addr", ln.Addr().String(), "version", version, "data_dir", cfg.DataDir, "memory", cfg.Memory)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return <-errc
+}

@@ -1,0 +1,184 @@
+// Package awsproto holds the AWS wire codecs shared by the services: request decoding and
+// response encoding for awsJson1_1 (CBOR 1.1 plugs in behind the same Codec), timestamps,
+// and the AWS error body.
+package awsproto
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/freshet/freshet/internal/awserr"
+)
+
+// Codec decodes requests and encodes responses in one content type.
+type Codec interface {
+	ContentType() string
+	// Decode fills v from a request body; malformed input is a SerializationException.
+	Decode(body []byte, v any) error
+	// Encode renders a response value.
+	Encode(v any) ([]byte, error)
+	// EncodeError renders an error body.
+	EncodeError(e *awserr.Error) []byte
+}
+
+// JSON is the awsJson1_1 codec.
+var JSON Codec = jsonCodec{}
+
+type jsonCodec struct{}
+
+func (jsonCodec) ContentType() string { return "application/x-amz-json-1.1" }
+
+func (jsonCodec) Encode(v any) ([]byte, error) { return json.Marshal(v) }
+
+func (jsonCodec) EncodeError(e *awserr.Error) []byte {
+	key := "message"
+	if e.Code == awserr.Serialization {
+		key = "Message" // as AWS sends it
+	}
+	m := map[string]string{"__type": e.Code}
+	if e.Message != "" {
+		m[key] = e.Message
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+func (jsonCodec) Decode(body []byte, v any) error {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil // the SDKs send {} for empty input; be lenient about nothing at all
+	}
+	if body[0] != '{' {
+		return awserr.New(awserr.Serialization, "Start of list found where not expected")
+	}
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil
+	}
+	return serializationError(err)
+}
+
+// serializationError renders a decoding failure the way AWS's Coral/Jackson stack words it.
+func serializationError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var ce base64.CorruptInputError
+	var ae *awserr.Error
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &te):
+		return awserr.New(awserr.Serialization, typeMessage(te.Value, te.Type))
+	case errors.As(err, &ce):
+		return awserr.New(awserr.Serialization, "Invalid Base64 encoding: "+ce.Error())
+	case errors.As(err, &se):
+		return awserr.Newf(awserr.Serialization, "Malformed JSON at offset %d: %s", se.Offset, se.Error())
+	}
+	return awserr.New(awserr.Serialization, err.Error())
+}
+
+func typeMessage(got string, want reflect.Type) string {
+	for want.Kind() == reflect.Pointer {
+		want = want.Elem()
+	}
+	switch got {
+	case "object":
+		return "Start of structure or map found where not expected."
+	case "array":
+		return "Start of list found where not expected"
+	}
+	switch want.Kind() {
+	case reflect.Slice:
+		if want.Elem().Kind() == reflect.Uint8 {
+			return fmt.Sprintf("class %s can not be converted to a Blob", javaClass(got))
+		}
+		return "Expected list or null"
+	case reflect.Map:
+		return "Expected map or null"
+	case reflect.Struct:
+		if want == reflect.TypeFor[Time]() {
+			return fmt.Sprintf("class %s can not be converted to a Timestamp", javaClass(got))
+		}
+		return "Expected null"
+	}
+	return fmt.Sprintf("class %s can not be converted to an %s", javaClass(got), javaType(want))
+}
+
+func javaClass(jsonKind string) string {
+	switch {
+	case jsonKind == "string":
+		return "java.lang.String"
+	case jsonKind == "bool":
+		return "java.lang.Boolean"
+	case strings.HasPrefix(jsonKind, "number"):
+		return "java.math.BigDecimal"
+	}
+	return "java.lang.Object"
+}
+
+func javaType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "String"
+	case reflect.Bool:
+		return "Boolean"
+	case reflect.Int64, reflect.Uint64:
+		return "Long"
+	case reflect.Float32, reflect.Float64:
+		return "Double"
+	}
+	return "Integer"
+}
+
+// Time is an AWS timestamp. On the JSON wire it is epoch seconds, with milliseconds as a
+// fraction (1506440188.749). A value that can only be milliseconds (above 1e11, which as
+// seconds would be past the year 5000) is read as milliseconds, as the Java SDK v1 sends it.
+type Time struct{ time.Time }
+
+// NewTime wraps t, truncated to the millisecond (AWS's precision).
+func NewTime(t time.Time) Time { return Time{t.Truncate(time.Millisecond)} }
+
+// MarshalJSON writes epoch seconds with up to millisecond precision.
+func (t Time) MarshalJSON() ([]byte, error) {
+	ms := t.UnixMilli()
+	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
+}
+
+// UnmarshalJSON reads epoch seconds (or milliseconds, see Time).
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	s := string(b)
+	if len(s) > 1 && s[0] == '"' {
+		// Some clients quote the number; an ISO-8601 string is also accepted.
+		s = s[1 : len(s)-1]
+		if p, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			t.Time = p
+			return nil
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return awserr.Newf(awserr.Serialization, "class java.lang.String can not be converted to a Timestamp")
+	}
+	t.Time = FromEpoch(f)
+	return nil
+}
+
+// FromEpoch turns epoch seconds (or milliseconds above 1e11) into a time.
+func FromEpoch(f float64) time.Time {
+	if math.Abs(f) > 1e11 {
+		return time.UnixMilli(int64(f)).UTC()
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(math.Round(frac*1e3))*int64(time.Millisecond)).UTC()
+}

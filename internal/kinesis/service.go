@@ -1,0 +1,92 @@
+// Package kinesis implements the semantics of Amazon Kinesis Data Streams, one file per
+// operation. It knows nothing of HTTP or NATS: requests arrive decoded, state lives in the
+// store, and the caller's (account, region) comes from the context.
+package kinesis
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/freshet/freshet/internal/awserr"
+	"github.com/freshet/freshet/internal/store"
+)
+
+// Options configures the service. Store is required; every other zero value works.
+type Options struct {
+	Store *store.Store
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// StateDelay is how long a stream stays CREATING, UPDATING or DELETING (default 0).
+	StateDelay time.Duration
+	// ShardLimit is the per-account, per-region shard limit (default 500).
+	ShardLimit int
+	// OnDemandStreamLimit is the per-account limit of on-demand streams (default 50).
+	OnDemandStreamLimit int
+	// EnforceLimits turns on AWS's per-shard throughput limits.
+	EnforceLimits bool
+	// IteratorKey seals shard iterators (32 bytes). Default: a key kept in the store, so
+	// that iterators survive restarts and work on every node sharing the engine.
+	IteratorKey []byte
+	Logger      *slog.Logger
+}
+
+// Service is Kinesis Data Streams over one store.
+type Service struct {
+	opts  Options
+	store *store.Store
+	log   *slog.Logger
+	now   func() time.Time
+
+	// bg tracks the goroutines that finish delayed state changes; Close waits for them.
+	bg       sync.WaitGroup
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
+}
+
+// New returns a service over the store in opts.
+func New(ctx context.Context, opts Options) (*Service, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.ShardLimit == 0 {
+		opts.ShardLimit = 500
+	}
+	if opts.OnDemandStreamLimit == 0 {
+		opts.OnDemandStreamLimit = 50
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{opts: opts, store: opts.Store, log: opts.Logger, now: opts.Now}
+	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	return s, nil
+}
+
+// Close stops background work and waits for it.
+func (s *Service) Close() {
+	s.bgCancel()
+	s.bg.Wait()
+}
+
+// after runs fn once d has passed, unless the service closes first; a state change left
+// unfinished by a close is completed the next time the stream is read.
+func (s *Service) after(d time.Duration, fn func(ctx context.Context)) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			fn(s.bgCtx)
+		case <-s.bgCtx.Done():
+		}
+	}()
+}
+
+// errNotImplemented is what an operation that Freshet does not offer yet answers.
+func errNotImplemented(op string) error {
+	return awserr.Newf(awserr.InvalidArgument, "%s is not implemented by Freshet yet.", op)
+}

@@ -1,0 +1,47 @@
+package server
+
+import "github.com/freshet/freshet/internal/kinesis"
+
+// kinesisTarget is the X-Amz-Target prefix of Kinesis Data Streams.
+const kinesisTarget = "Kinesis_20131202."
+
+// kinesisRoutes maps each Kinesis operation name to its handler.
+func kinesisRoutes(k *kinesis.Service) map[string]handler {
+	return map[string]handler{
+		"AddTagsToStream":                        handle(k.AddTagsToStream),
+		"CreateStream":                           handle(k.CreateStream),
+		"DecreaseStreamRetentionPeriod":          handle(k.DecreaseStreamRetentionPeriod),
+		"DeleteResourcePolicy":                   handle(k.DeleteResourcePolicy),
+		"DeleteStream":                           handle(k.DeleteStream),
+		"DescribeAccountSettings":                handle(k.DescribeAccountSettings),
+		"DescribeLimits":                         handle(k.DescribeLimits),
+		"DescribeStream":                         handle(k.DescribeStream),
+		"DescribeStreamSummary":                  handle(k.DescribeStreamSummary),
+		"DisableEnhancedMonitoring":              handle(k.DisableEnhancedMonitoring),
+		"EnableEnhancedMonitoring":               handle(k.EnableEnhancedMonitoring),
+		"GetRecords":                             handle(k.GetRecords),
+		"GetResourcePolicy":                      handle(k.GetResourcePolicy),
+		"GetShardIterator":                       handle(k.GetShardIterator),
+		"IncreaseStreamRetentionPeriod":          handle(k.IncreaseStreamRetentionPeriod),
+		"ListShards":                             handle(k.ListShards),
+		"ListStreams":                            handle(k.ListStreams),
+		"ListTagsForResource":                    handle(k.ListTagsForResource),
+		"ListTagsForStream":                      handle(k.ListTagsForStream),
+		"MergeShards":                            handle(k.MergeShards),
+		"PutRecord":                              handle(k.PutRecord),
+		"PutRecords":                             handle(k.PutRecords),
+		"PutResourcePolicy":                      handle(k.PutResourcePolicy),
+		"RemoveTagsFromStream":                   handle(k.RemoveTagsFromStream),
+		"SplitShard":                             handle(k.SplitShard),
+		"StartStreamEncryption":                  handle(k.StartStreamEncryption),
+		"StopStreamEncryption":                   handle(k.StopStreamEncryption),
+		"TagResource":                            handle(k.TagResource),
+		"UntagResource":                          handle(k.UntagResource),
+		"UpdateAccountSettings":                  handle(k.UpdateAccountSettings),
+		"UpdateMaxRecordSize":                    handle(k.UpdateMaxRecordSize),
+		"UpdateShardCount":                       handle(k.UpdateShardCount),
+		"UpdateStreamMode":                       handle(k.UpdateStreamMode),
+		"UpdateStreamRecordDistributionStrategy": handle(k.UpdateStreamRecordDistributionStrategy),
+		"UpdateStreamWarmThroughput":             handle(k.UpdateStreamWarmThroughput),
+	}
+}
