@@ -40,6 +40,7 @@ type envOptions struct {
 	ShardLimit    int
 	EnforceLimits bool
 	Now           func() time.Time
+	RetentionHour time.Duration
 	// DataDir keeps the engine on disk there (default: memory only).
 	DataDir string
 }
@@ -52,6 +53,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	}
 	svc, err := fkinesis.New(t.Context(), fkinesis.Options{
 		Store: st, StateDelay: o.StateDelay, ShardLimit: o.ShardLimit, EnforceLimits: o.EnforceLimits, Now: o.Now,
+		RetentionHour: o.RetentionHour,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +151,10 @@ func (e *env) createStream(t *testing.T, name string, shards int32) {
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(shards)}); err != nil {
 		t.Fatalf("CreateStream %s: %v", name, err)
 	}
-	w := kinesis.NewStreamExistsWaiter(e.Client, func(o *kinesis.StreamExistsWaiterOptions) { o.MinDelay = 10 * time.Millisecond; o.MaxDelay = 50 * time.Millisecond })
+	w := kinesis.NewStreamExistsWaiter(e.Client, func(o *kinesis.StreamExistsWaiterOptions) {
+		o.MinDelay = 10 * time.Millisecond
+		o.MaxDelay = 50 * time.Millisecond
+	})
 	if err := w.Wait(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String(name)}, 30*time.Second); err != nil {
 		t.Fatalf("wait for %s: %v", name, err)
 	}

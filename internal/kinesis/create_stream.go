@@ -181,15 +181,15 @@ func (m *streamMeta) openShards() int {
 	return n
 }
 
-// retention is how long the stream keeps records.
-func (m *streamMeta) retention() time.Duration {
-	return time.Duration(m.RetentionHours) * time.Hour
+// retention is how long a stream keeps records.
+func (s *Service) retention(m *streamMeta) time.Duration {
+	return time.Duration(m.RetentionHours) * s.opts.RetentionHour
 }
 
 // createLogs creates the engine logs of the given shards.
 func (s *Service) createLogs(ctx context.Context, m *streamMeta, shards []shardMeta) error {
 	for _, sh := range shards {
-		if err := s.store.CreateLog(ctx, m.logName(sh.Index), m.retention()); err != nil {
+		if err := s.store.CreateLog(ctx, m.logName(sh.Index), s.retention(m)); err != nil {
 			s.deleteLogs(ctx, m, shards)
 			return fmt.Errorf("stream %s: %w", m.Name, err)
 		}

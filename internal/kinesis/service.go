@@ -30,6 +30,9 @@ type Options struct {
 	// that iterators survive restarts and work on every node sharing the engine.
 	IteratorKey []byte
 	Logger      *slog.Logger
+	// RetentionHour is the length of one hour of retention (default time.Hour). Tests
+	// shorten it to see records expire through the engine's own age-based retention.
+	RetentionHour time.Duration
 }
 
 // Service is Kinesis Data Streams over one store.
@@ -55,6 +58,9 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	}
 	if opts.OnDemandStreamLimit == 0 {
 		opts.OnDemandStreamLimit = 50
+	}
+	if opts.RetentionHour == 0 {
+		opts.RetentionHour = time.Hour
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
