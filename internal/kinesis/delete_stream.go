@@ -3,14 +3,72 @@ package kinesis
 // DeleteStream
 //
 // Behavior:
-//   - Not implemented yet.
+//   - Deletes a stream named by StreamName or StreamARN: it reads DELETING for
+//     --state-delay (then is gone; with no delay it is gone when the call returns), and its
+//     shard logs are deleted with their data. A name can be reused once the stream is gone;
+//     the new stream never sees the old one's records (logs are named by the stream id).
+//   - A CREATING or UPDATING stream can be deleted (AWS lets a CREATING stream be deleted);
+//     deleting a stream that is already DELETING succeeds without changing anything.
+//   - A deletion interrupted by a restart is completed the next time the stream is read.
+//
+// Differences from AWS:
+//   - EnforceConsumerDeletion is accepted and ignored: Freshet has no stream consumers yet,
+//     so the "there are consumers associated with this data stream" refusal cannot occur.
+//   - Deleting an already DELETING stream succeeding is Freshet's choice (not verified).
 
-import "context"
+import (
+	"context"
+	"errors"
 
-type DeleteStreamInput struct{}
+	"github.com/freshet/freshet/internal/awserr"
+)
+
+// errUnchanged aborts an update whose request needs no change; the operation succeeds.
+var errUnchanged = errors.New("no change needed")
+
+type DeleteStreamInput struct {
+	EnforceConsumerDeletion *bool   `json:"EnforceConsumerDeletion,omitempty"`
+	StreamARN               *string `json:"StreamARN,omitempty"`
+	StreamName              *string `json:"StreamName,omitempty"`
+}
 
 type DeleteStreamOutput struct{}
 
 func (s *Service) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*DeleteStreamOutput, error) {
-	return nil, errNotImplemented("DeleteStream")
+	var v awserr.Validator
+	checkStreamARN(&v, in.StreamARN)
+	checkStreamName(&v, in.StreamName)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	deleting := false
+	if _, err := s.update(ctx, r, func(m *streamMeta) error {
+		if deleting = m.Status == statusDeleting; deleting {
+			return errUnchanged
+		}
+		m.Status, m.StatusUntil = statusDeleting, now.Add(s.opts.StateDelay).UnixMilli()
+		return nil
+	}); err != nil && !errors.Is(err, errUnchanged) {
+		return nil, err
+	}
+	if deleting {
+		return &DeleteStreamOutput{}, nil
+	}
+	// Reading a stream whose deletion time has passed completes the deletion.
+	finish := func(ctx context.Context) {
+		if _, _, err := s.load(ctx, r); err != nil && !awserr.IsCode(err, awserr.ResourceNotFound) {
+			s.log.Warn("finish stream deletion", "stream", r.Name, "err", err)
+		}
+	}
+	if s.opts.StateDelay > 0 {
+		s.after(s.opts.StateDelay, finish)
+	} else {
+		finish(ctx)
+	}
+	return &DeleteStreamOutput{}, nil
 }
