@@ -53,6 +53,12 @@ func (v *Validator) add(value, path, constraint string) {
 
 func quote(s string) string { return "'" + s + "'" }
 
+// Constraint records a violation whose constraint text the caller builds, such as the
+// "Member must satisfy constraint: [...]" AWS reports for list members and map keys.
+func (v *Validator) Constraint(value, path, constraint string) {
+	v.add(quote(value), path, constraint)
+}
+
 // Null records a required member that is absent.
 func (v *Validator) Null(path string) { v.add("null", path, "Member must not be null") }
 

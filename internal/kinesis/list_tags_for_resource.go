@@ -3,14 +3,39 @@ package kinesis
 // ListTagsForResource
 //
 // Behavior:
-//   - Not implemented yet.
+//   - Lists every tag of the stream a stream ResourceARN names, sorted by key (no paging:
+//     a stream holds at most 50 tags).
+//
+// Differences from AWS:
+//   - Consumer and channel ARNs are not implemented: ResourceNotFoundException.
 
-import "context"
+import (
+	"context"
 
-type ListTagsForResourceInput struct{}
+	"github.com/freshet/freshet/internal/awserr"
+)
 
-type ListTagsForResourceOutput struct{}
+type ListTagsForResourceInput struct {
+	ResourceARN *string `json:"ResourceARN"`
+}
+
+type ListTagsForResourceOutput struct {
+	Tags []Tag `json:"Tags"`
+}
 
 func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	return nil, errNotImplemented("ListTagsForResource")
+	var v awserr.Validator
+	v.Str("resourceARN", in.ResourceARN, true, 1, 2048, tagResourceARNPat)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	r, err := resourceStream(*in.ResourceARN)
+	if err != nil {
+		return nil, err
+	}
+	m, _, err := s.load(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return &ListTagsForResourceOutput{Tags: tagList(m.Tags, "")}, nil
 }

@@ -3,14 +3,38 @@ package kinesis
 // UntagResource
 //
 // Behavior:
-//   - Not implemented yet.
+//   - Removes tag keys from the stream a stream ResourceARN names (keys it lacks are
+//     ignored), with the rules of RemoveTagsFromStream, in one compare-and-set.
+//
+// Differences from AWS:
+//   - Consumer and channel ARNs are not implemented: ResourceNotFoundException.
 
-import "context"
+import (
+	"context"
 
-type UntagResourceInput struct{}
+	"github.com/freshet/freshet/internal/awserr"
+)
+
+type UntagResourceInput struct {
+	ResourceARN *string  `json:"ResourceARN"`
+	TagKeys     []string `json:"TagKeys"`
+}
 
 type UntagResourceOutput struct{}
 
 func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
-	return nil, errNotImplemented("UntagResource")
+	var v awserr.Validator
+	v.Str("resourceARN", in.ResourceARN, true, 1, 2048, tagResourceARNPat)
+	checkTagKeys(&v, "tagKeys", in.TagKeys)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	r, err := resourceStream(*in.ResourceARN)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.removeTags(ctx, r, in.TagKeys); err != nil {
+		return nil, err
+	}
+	return &UntagResourceOutput{}, nil
 }
