@@ -55,7 +55,11 @@ func (s *Store) logConfig(name string, maxAge time.Duration) jetstream.StreamCon
 
 // SetLogMaxAge changes how long a log keeps its messages; it applies to existing ones too.
 func (s *Store) SetLogMaxAge(ctx context.Context, name string, maxAge time.Duration) error {
-	_, err := s.js.UpdateStream(ctx, s.logConfig(name, maxAge))
+	cfg := s.logConfig(name, maxAge)
+	if st, err := s.js.Stream(ctx, name); err == nil {
+		cfg.Subjects = st.CachedInfo().Config.Subjects // a closed log stays closed (CloseLog)
+	}
+	_, err := s.js.UpdateStream(ctx, cfg)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		return ErrNotFound
 	}
@@ -77,7 +81,9 @@ func (s *Store) DeleteLog(ctx context.Context, name string) error {
 // Append writes one message to a log and returns its sequence number once the engine has
 // stored it. A missing log gives ErrNotFound.
 func (s *Store) Append(ctx context.Context, name string, payload []byte) (uint64, error) {
-	ack, err := s.js.Publish(ctx, logSubject(name), payload, jetstream.WithExpectStream(name))
+	// No engine retry on "no responders": a closed log (CloseLog) answers at once, so
+	// the caller can re-route without waiting 2×250ms.
+	ack, err := s.js.Publish(ctx, logSubject(name), payload, jetstream.WithExpectStream(name), jetstream.WithRetryAttempts(0))
 	if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse) {
 		return 0, ErrNotFound
 	}
