@@ -3,14 +3,85 @@ package kinesis
 // IncreaseStreamRetentionPeriod
 //
 // Behavior:
-//   - Not implemented yet.
+//   - Raises the retention period of an ACTIVE stream, named by StreamName or StreamARN, to
+//     RetentionPeriodHours (24..8760) and applies it to every shard log of the stream, so
+//     the engine keeps records that long. Asking for the current period succeeds.
+//   - A period outside 24..8760, or shorter than the current one, is InvalidArgumentException
+//     with AWS's texts; a stream that is not ACTIVE gives ResourceInUseException.
+//
+// Differences from AWS:
+//   - The stream does not pass through UPDATING.
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
 
-type IncreaseStreamRetentionPeriodInput struct{}
+	"github.com/freshet/freshet/internal/awserr"
+	"github.com/freshet/freshet/internal/store"
+)
+
+type IncreaseStreamRetentionPeriodInput struct {
+	RetentionPeriodHours *int64  `json:"RetentionPeriodHours"`
+	StreamARN            *string `json:"StreamARN,omitempty"`
+	StreamName           *string `json:"StreamName,omitempty"`
+}
 
 type IncreaseStreamRetentionPeriodOutput struct{}
 
+const (
+	minRetentionHours = 24
+	maxRetentionHours = 8760
+)
+
 func (s *Service) IncreaseStreamRetentionPeriod(ctx context.Context, in *IncreaseStreamRetentionPeriodInput) (*IncreaseStreamRetentionPeriodOutput, error) {
-	return nil, errNotImplemented("IncreaseStreamRetentionPeriod")
+	if err := s.setRetention(ctx, in.RetentionPeriodHours, in.StreamARN, in.StreamName, true); err != nil {
+		return nil, err
+	}
+	return &IncreaseStreamRetentionPeriodOutput{}, nil
+}
+
+// setRetention implements both retention operations; increase tells which one is called.
+func (s *Service) setRetention(ctx context.Context, hours *int64, arn, name *string, increase bool) error {
+	var v awserr.Validator
+	v.Int("retentionPeriodHours", hours, true, awserr.NoMin, awserr.NoMax)
+	checkStreamARN(&v, arn)
+	checkStreamName(&v, name)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	r, err := ref(ctx, name, arn)
+	if err != nil {
+		return err
+	}
+	h := *hours
+	m, err := s.update(ctx, r, func(m *streamMeta) error {
+		if err := s.requireActive(m); err != nil {
+			return err
+		}
+		switch {
+		case h < minRetentionHours:
+			return awserr.Newf(awserr.InvalidArgument, "Minimum allowed retention period is %d hours. Requested retention period (%d hours) is too short.", minRetentionHours, h)
+		case h > maxRetentionHours:
+			return awserr.Newf(awserr.InvalidArgument, "Maximum allowed retention period is %d hours. Requested retention period (%d hours) is too long.", maxRetentionHours, h)
+		case increase && h < int64(m.RetentionHours):
+			return awserr.Newf(awserr.InvalidArgument, "Requested retention period (%d hours) for stream %s can not be shorter than existing retention period (%d hours). Use DecreaseRetentionPeriod API.", h, m.Name, m.RetentionHours)
+		case !increase && h > int64(m.RetentionHours):
+			return awserr.Newf(awserr.InvalidArgument, "Requested retention period (%d hours) for stream %s can not be longer than existing retention period (%d hours). Use IncreaseRetentionPeriod API.", h, m.Name, m.RetentionHours)
+		}
+		m.RetentionHours = int(h)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// The metadata is the truth; a failure here is reported and a retry re-applies it. A
+	// closed shard whose log is already gone has nothing left to keep.
+	for _, sh := range m.Shards {
+		err := s.store.SetLogMaxAge(ctx, m.logName(sh.Index), s.retention(m))
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("stream %s: set retention of %s: %w", m.Name, shardID(sh.Index), err)
+		}
+	}
+	return nil
 }
