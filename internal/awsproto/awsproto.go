@@ -4,15 +4,10 @@
 package awsproto
 
 import (
-	"bytes"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/freshet/freshet/internal/awserr"
@@ -52,76 +47,30 @@ func (jsonCodec) EncodeError(e *awserr.Error) []byte {
 }
 
 func (jsonCodec) Decode(body []byte, v any) error {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return nil // the SDKs send {} for empty input; be lenient about nothing at all
-	}
-	if body[0] != '{' {
+	// AWS answers a body that is not a JSON object with a bare SerializationException; a
+	// list is worded like a list anywhere else a structure is expected.
+	switch first := firstByte(body); {
+	case first == '[' && json.Valid(body):
 		return awserr.New(awserr.Serialization, "Start of list found where not expected")
+	case first != '{':
+		return syntaxError()
 	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
 		return nil
 	}
-	return serializationError(err)
+	return decodeError(body, v, err)
 }
 
-// serializationError renders a decoding failure the way AWS's Coral/Jackson stack words it.
-func serializationError(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	var ce base64.CorruptInputError
-	var ae *awserr.Error
-	switch {
-	case errors.As(err, &ae):
-		return ae
-	case errors.As(err, &te):
-		return awserr.New(awserr.Serialization, typeMessage(te.Value, te.Type))
-	case errors.As(err, &ce):
-		return awserr.New(awserr.Serialization, "Invalid Base64 encoding: "+ce.Error())
-	case errors.As(err, &se):
-		return awserr.Newf(awserr.Serialization, "Malformed JSON at offset %d: %s", se.Offset, se.Error())
-	}
-	return awserr.New(awserr.Serialization, err.Error())
-}
-
-func typeMessage(got string, want reflect.Type) string {
-	for want.Kind() == reflect.Pointer {
-		want = want.Elem()
-	}
-	switch got {
-	case "object":
-		return "Start of structure or map found where not expected."
-	case "array":
-		return "Start of list found where not expected"
-	}
-	switch want.Kind() {
-	case reflect.Slice:
-		if want.Elem().Kind() == reflect.Uint8 {
-			return fmt.Sprintf("class %s can not be converted to a Blob", javaClass(got))
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
 		}
-		return "Expected list or null"
-	case reflect.Map:
-		return "Expected map or null"
-	case reflect.Struct:
-		if want == reflect.TypeFor[Time]() {
-			return fmt.Sprintf("class %s can not be converted to a Timestamp", javaClass(got))
-		}
-		return "Expected null"
+		return c
 	}
-	return fmt.Sprintf("class %s can not be converted to an %s", javaClass(got), javaType(want))
-}
-
-func javaClass(jsonKind string) string {
-	switch {
-	case jsonKind == "string":
-		return "java.lang.String"
-	case jsonKind == "bool":
-		return "java.lang.Boolean"
-	case strings.HasPrefix(jsonKind, "number"):
-		return "java.math.BigDecimal"
-	}
-	return "java.lang.Object"
+	return 0
 }
 
 func javaType(t reflect.Type) string {
@@ -130,12 +79,10 @@ func javaType(t reflect.Type) string {
 		return "String"
 	case reflect.Bool:
 		return "Boolean"
-	case reflect.Int64, reflect.Uint64:
-		return "Long"
 	case reflect.Float32, reflect.Float64:
 		return "Double"
 	}
-	return "Integer"
+	return "Integer" // every integer member of the Kinesis model is an Integer
 }
 
 // Time is an AWS timestamp. On the JSON wire it is epoch seconds, with milliseconds as a
