@@ -41,6 +41,10 @@ type Service struct {
 	store *store.Store
 	log   *slog.Logger
 	now   func() time.Time
+	// iters seals and opens shard iterators (iterator.go).
+	iters iteratorSealer
+	// limits emulates per-shard throughput limits and tracks write rates (limits.go).
+	limits *limiter
 
 	// bg tracks the goroutines that finish delayed state changes; Close waits for them.
 	bg       sync.WaitGroup
@@ -65,7 +69,7 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{opts: opts, store: opts.Store, log: opts.Logger, now: opts.Now}
+	s := &Service{opts: opts, store: opts.Store, log: opts.Logger, now: opts.Now, limits: newLimiter(opts.EnforceLimits)}
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	return s, nil
 }

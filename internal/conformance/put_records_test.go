@@ -1,0 +1,110 @@
+package conformance
+
+import (
+	"crypto/md5"
+	"fmt"
+	"math/big"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+// putShardEnds returns the inclusive end hash keys of n evenly split shards, computed the
+// way AWS documents it (each range floor(2^128/n) wide, the last ending at 2^128-1).
+func putShardEnds(n int) []*big.Int {
+	space := new(big.Int).Lsh(big.NewInt(1), 128)
+	step := new(big.Int).Quo(space, big.NewInt(int64(n)))
+	ends := make([]*big.Int, n)
+	for i := range n {
+		ends[i] = new(big.Int).Sub(new(big.Int).Mul(step, big.NewInt(int64(i+1))), big.NewInt(1))
+	}
+	ends[n-1] = new(big.Int).Sub(space, big.NewInt(1))
+	return ends
+}
+
+// putShardOf is the shard id owning hash key k among the given ends.
+func putShardOf(ends []*big.Int, k *big.Int) string {
+	for i, e := range ends {
+		if k.Cmp(e) <= 0 {
+			return fmt.Sprintf("shardId-%012d", i)
+		}
+	}
+	panic("hash key beyond 2^128-1")
+}
+
+func putMD5(pk string) *big.Int {
+	sum := md5.Sum([]byte(pk))
+	return new(big.Int).SetBytes(sum[:])
+}
+
+func TestPutRecordsHashRouting(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := t.Context()
+	const shards = 5
+	e.createStream(t, "routing", shards)
+	ends := putShardEnds(shards)
+
+	var entries []types.PutRecordsRequestEntry
+	var want []string
+	for i := range 400 {
+		pk := fmt.Sprintf("key-%d", i)
+		entries = append(entries, types.PutRecordsRequestEntry{PartitionKey: aws.String(pk), Data: []byte("x")})
+		want = append(want, putShardOf(ends, putMD5(pk)))
+	}
+	// Explicit hash keys at the edges of the space and of every range.
+	max := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
+	edges := []*big.Int{big.NewInt(0), max}
+	for _, end := range ends[:shards-1] {
+		edges = append(edges, end, new(big.Int).Add(end, big.NewInt(1)))
+	}
+	for _, k := range edges {
+		entries = append(entries, types.PutRecordsRequestEntry{PartitionKey: aws.String("ignored"), ExplicitHashKey: aws.String(k.String()), Data: []byte("y")})
+		want = append(want, putShardOf(ends, k))
+	}
+	out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("routing"), Records: entries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *out.FailedRecordCount != 0 || out.EncryptionType != types.EncryptionTypeNone {
+		t.Fatalf("FailedRecordCount %d, EncryptionType %q", *out.FailedRecordCount, out.EncryptionType)
+	}
+	var got []string
+	for _, r := range out.Records {
+		got = append(got, aws.ToString(r.ShardId))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("PutRecords shard ids (-want +got):\n%s", diff)
+	}
+
+	// PutRecord routes the same way.
+	for i, k := range edges {
+		out, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String("p"), ExplicitHashKey: aws.String(k.String()), Data: []byte("z")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := want[400+i]; *out.ShardId != w {
+			t.Errorf("PutRecord ExplicitHashKey %s: shard %s, want %s", k, *out.ShardId, w)
+		}
+	}
+	for i := range 20 {
+		pk := fmt.Sprintf("single-%d", i)
+		out, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String(pk), Data: []byte("z")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := putShardOf(ends, putMD5(pk)); *out.ShardId != w {
+			t.Errorf("PutRecord %s: shard %s, want %s", pk, *out.ShardId, w)
+		}
+	}
+
+	tooBig := new(big.Int).Lsh(big.NewInt(1), 128).String()
+	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("routing"), Records: []types.PutRecordsRequestEntry{
+		{PartitionKey: aws.String("a"), Data: []byte{}, ExplicitHashKey: aws.String(tooBig)}, {PartitionKey: aws.String("a"), Data: []byte{}},
+	}})
+	wantError(t, err, "InvalidArgumentException", "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was "+tooBig)
+	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String("a"), Data: []byte{}, ExplicitHashKey: aws.String(tooBig)})
+	wantError(t, err, "InvalidArgumentException", "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was "+tooBig)
+}
