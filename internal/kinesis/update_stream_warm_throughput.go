@@ -52,13 +52,6 @@ func (s *Service) UpdateStreamWarmThroughput(ctx context.Context, in *UpdateStre
 	if target > maxWarmMiBps {
 		return nil, awserr.Newf(awserr.LimitExceeded, "Requested warm throughput of %d MiBps exceeds the limit of %d MiBps for stream %s under account %s.", target, maxWarmMiBps, r.Name, r.Account)
 	}
-	acct, _, err := s.loadAccount(ctx, r.Account, r.Region)
-	if err != nil {
-		return nil, err
-	}
-	if !acct.enabled(s.now()) {
-		return nil, awserr.Newf(awserr.InvalidArgument, "Warm throughput requires MinimumThroughputBillingCommitment to be enabled for account %s.", r.Account)
-	}
 	current := 0
 	m, err := s.update(ctx, r, func(m *streamMeta) error {
 		if err := s.requireActive(m); err != nil {
@@ -66,6 +59,13 @@ func (s *Service) UpdateStreamWarmThroughput(ctx context.Context, in *UpdateStre
 		}
 		if m.Mode != modeOnDemand {
 			return awserr.Newf(awserr.InvalidArgument, "Warm throughput is only supported for ON_DEMAND streams. Stream %s under account %s is PROVISIONED.", m.Name, m.Account)
+		}
+		acct, _, err := s.loadAccount(ctx, r.Account, r.Region)
+		if err != nil {
+			return err
+		}
+		if !acct.enabled(s.now()) {
+			return awserr.Newf(awserr.InvalidArgument, "Warm throughput requires MinimumThroughputBillingCommitment to be enabled for account %s.", r.Account)
 		}
 		current = 0
 		if m.WarmThroughputMiBps != nil {
