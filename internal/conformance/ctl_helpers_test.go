@@ -19,6 +19,9 @@ import (
 // reach the server with them missing, as other SDKs and raw HTTP clients can send it.
 func ctlRaw(o *kinesis.Options) {
 	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		if _, ok := s.Initialize.Get("OperationInputValidation"); !ok {
+			return nil // the operation has no required member
+		}
 		_, err := s.Initialize.Remove("OperationInputValidation")
 		return err
 	})
