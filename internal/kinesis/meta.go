@@ -53,6 +53,8 @@ type streamMeta struct {
 	WarmThroughputMiBps *int              `json:"warmThroughputMiBps,omitempty"`
 	RecordDistribution  string            `json:"recordDistribution,omitempty"`
 	Policy              string            `json:"policy,omitempty"`
+	// Reshard is a decided reshard not yet carried out (reshard.go); load completes it.
+	Reshard *reshardOp `json:"reshard,omitempty"`
 }
 
 // shardMeta is one shard, open or closed.
@@ -204,7 +206,7 @@ func (s *Service) load(ctx context.Context, r streamRef) (*streamMeta, uint64, e
 		s.finishDelete(ctx, r, m, rev)
 		return nil, 0, r.notFound()
 	}
-	return m, rev, nil
+	return s.settle(ctx, r, m, rev) // pending reshard, expired closed shards (reshard.go)
 }
 
 // update applies fn to a stream's metadata and stores the result with compare-and-set,
