@@ -31,42 +31,51 @@ func FromContext(ctx context.Context) Scope {
 
 // Resolve finds the scope of a request from its SigV4 Authorization header or presigned
 // query. The account is the access key id when it is 12 digits, else defaultAccount; the
-// region is the credential scope's, else defaultRegion. Signatures are not verified here.
+// region is the credential scope's, else defaultRegion. Signatures are not verified here;
+// a credential that is absent or lacks a part is refused with AWS's words.
 func Resolve(r *http.Request, defaultAccount, defaultRegion string) (Scope, error) {
 	h := r.Header.Get("Authorization")
 	q := r.URL.Query()
-	var cred string
+	presigned := q.Has("X-Amz-Algorithm")
 	switch {
-	case h != "" && q.Get("X-Amz-Algorithm") != "":
+	case h != "" && presigned:
 		return Scope{}, awserr.New(awserr.InvalidSignature, "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.")
-	case h != "":
-		if !strings.HasPrefix(h, "AWS4-") {
-			return Scope{}, awserr.New(awserr.IncompleteSignature, "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization="+h)
-		}
+	case h == "" && !presigned:
+		return Scope{}, awserr.New(awserr.MissingAuthenticationToken, "Missing Authentication Token")
+	}
+	var cred string
+	var missing strings.Builder
+	if h != "" {
 		params := parseAuthHeader(h)
-		var missing []string
 		for _, p := range []string{"Credential", "Signature", "SignedHeaders"} {
-			if _, ok := params[p]; !ok {
-				missing = append(missing, "Authorization header requires '"+p+"' parameter.")
+			if params[p] == "" {
+				missing.WriteString("Authorization header requires '" + p + "' parameter. ")
 			}
 		}
 		if r.Header.Get("X-Amz-Date") == "" && r.Header.Get("Date") == "" {
-			missing = append(missing, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+			missing.WriteString("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ")
 		}
-		if len(missing) > 0 {
-			return Scope{}, awserr.New(awserr.IncompleteSignature, strings.Join(missing, " ")+" Authorization="+h)
+		if missing.Len() > 0 {
+			missing.WriteString("Authorization=" + h)
 		}
 		cred = params["Credential"]
-	case q.Get("X-Amz-Algorithm") != "":
-		cred = q.Get("X-Amz-Credential")
-		if cred == "" || q.Get("X-Amz-Signature") == "" || q.Get("X-Amz-SignedHeaders") == "" || q.Get("X-Amz-Date") == "" {
-			return Scope{}, awserr.New(awserr.IncompleteSignature, "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders' and 'X-Amz-Date'.")
+	} else {
+		for _, p := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"} {
+			if q.Get(p) == "" {
+				missing.WriteString("AWS query-string parameters must include '" + p + "'. ")
+			}
 		}
-	default:
-		return Scope{}, awserr.New(awserr.MissingAuthenticationToken, "Missing Authentication Token")
+		if missing.Len() > 0 {
+			missing.WriteString("Re-examine the query-string parameters.")
+		}
+		cred = q.Get("X-Amz-Credential")
+	}
+	if missing.Len() > 0 {
+		return Scope{}, awserr.New(awserr.IncompleteSignature, missing.String())
 	}
 	s := Scope{Account: defaultAccount, Region: defaultRegion}
-	// Credential=AKID/yyyymmdd/region/service/aws4_request
+	// Credential=AKID/yyyymmdd/region/service/aws4_request; some signers leave the service
+	// empty (AKID/yyyymmdd/region//aws4_request).
 	parts := strings.Split(cred, "/")
 	if isAccountID(parts[0]) {
 		s.Account = parts[0]
@@ -77,14 +86,17 @@ func Resolve(r *http.Request, defaultAccount, defaultRegion string) (Scope, erro
 	return s, nil
 }
 
+// parseAuthHeader reads the parameters after the algorithm of an Authorization header;
+// like AWS it accepts commas, spaces or both between them.
 func parseAuthHeader(h string) map[string]string {
 	out := map[string]string{}
-	_, rest, _ := strings.Cut(h, " ")
-	for _, kv := range strings.Split(rest, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-		if ok {
-			out[k] = v
+	fields := strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ' ' })
+	for i, kv := range fields {
+		if i == 0 {
+			continue // the algorithm
 		}
+		k, v, _ := strings.Cut(kv, "=")
+		out[k] = v
 	}
 	return out
 }

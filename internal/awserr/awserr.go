@@ -50,11 +50,9 @@ func (e *Error) HTTPStatus() int {
 		return http.StatusInternalServerError
 	case ServiceUnavailable:
 		return http.StatusServiceUnavailable
-	case MissingAuthenticationToken, IncompleteSignature, InvalidSignature, UnrecognizedClient:
-		return http.StatusForbidden
-	case UnknownOperation:
-		return http.StatusBadRequest
 	}
+	// Every other code is a client fault: 400, the signature and credential errors included
+	// (AWS sends 403 only for requests it cannot route, which set Status).
 	return http.StatusBadRequest
 }
 

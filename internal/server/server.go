@@ -6,13 +6,16 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -101,7 +104,14 @@ func handle[I, O any](fn func(context.Context, *I) (*O, error)) handler {
 		if err := c.Decode(body, in); err != nil {
 			return nil, err
 		}
-		return fn(ctx, in)
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			return struct{}{}, nil // "{}", never "null"
+		}
+		return out, nil
 	}
 }
 
@@ -114,83 +124,148 @@ func newRequestID() string {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
+// newID2 is an x-amz-id-2 value: 72 random bytes, base64 encoded, as AWS sends.
+func newID2() string {
+	var b [72]byte
+	rand.Read(b[:])
+	return base64.StdEncoding.EncodeToString(b[:])
+}
+
 const exposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date"
 
+// ServeHTTP answers one request, checking it in AWS's order: CORS preflight, method, body
+// size, target, JSON well-formedness, credential, then the operation (which decodes and
+// validates its input).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := newRequestID()
+	codec := awsproto.JSON
 	h := w.Header()
 	h.Set("x-amzn-RequestId", reqID)
-	h.Set("x-amz-id-2", reqID)
-	if r.Header.Get("Origin") != "" {
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Access-Control-Expose-Headers", exposedHeaders)
-		if r.Method == http.MethodOptions {
-			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS, HEAD")
-			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
-				h.Set("Access-Control-Allow-Headers", req)
-			} else {
-				h.Set("Access-Control-Allow-Headers", "*")
-			}
-			h.Set("Access-Control-Max-Age", "172800")
-		}
-	}
-	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), kinesisTarget)
+	target := r.Header.Get("X-Amz-Target")
+	op := strings.TrimPrefix(target, kinesisTarget)
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.Error("panic", "op", op, "req_id", reqID, "err", p)
-			s.writeError(w, r, awsproto.JSON, reqID, op, errors.New("panic"))
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.log.Error("panic", "op", op, "req_id", reqID, "err", p, "stack", string(debug.Stack()))
+			s.writeError(w, r, codec, reqID, op, fmt.Errorf("panic: %v", p))
 		}
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "op", op, "req_id", reqID, "dur", time.Since(start))
 	}()
-	switch {
-	case r.Method == http.MethodOptions:
-		w.WriteHeader(http.StatusOK)
-		return
-	case r.Method == http.MethodGet && r.URL.Path == "/healthz":
+	if r.Header.Get("Origin") != "" {
+		h.Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			if v := r.Header.Get("Access-Control-Request-Headers"); v != "" {
+				h.Set("Access-Control-Allow-Headers", v)
+			}
+			if v := r.Header.Get("Access-Control-Request-Method"); v != "" {
+				h.Set("Access-Control-Allow-Methods", v)
+			}
+			h.Set("Access-Control-Max-Age", "172800")
+			h.Set("Content-Type", codec.ContentType())
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		h.Set("Access-Control-Expose-Headers", exposedHeaders)
+	}
+	h.Set("x-amz-id-2", newID2())
+	if r.Method == http.MethodGet && r.URL.Path == "/healthz" {
 		h.Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 		return
 	}
-	codec := awsproto.JSON
-	target := r.Header.Get("X-Amz-Target")
+	if r.Method != http.MethodPost {
+		// AWS cannot tell the operation of anything but a POST.
+		e := awserr.New(awserr.AccessDenied, "Unable to determine service/operation name to be authorized")
+		if r.Header.Get("Authorization") == "" && !r.URL.Query().Has("X-Amz-Algorithm") {
+			e = awserr.New(awserr.MissingAuthenticationToken, "Missing Authentication Token")
+		}
+		e.Status = http.StatusForbidden
+		s.writeError(w, r, codec, reqID, op, e)
+		return
+	}
+	body, err := s.readBody(w, r)
+	if err != nil {
+		if e, ok := awserr.As(err); ok {
+			s.writeError(w, r, codec, reqID, op, e)
+		} else {
+			s.log.Debug("read body", "op", op, "req_id", reqID, "err", err) // the client went away
+		}
+		return
+	}
 	route, ok := s.routes[target]
-	if !ok || r.Method != http.MethodPost {
-		s.writeError(w, r, codec, reqID, op, awserr.New(awserr.UnknownOperation, ""))
+	if !ok {
+		err := awserr.New(awserr.UnknownOperation, "")
+		if firstByte(body) != 0 && !wellFormed(body) {
+			err = awserr.New(awserr.Serialization, "")
+		}
+		s.writeError(w, r, codec, reqID, op, err)
 		return
 	}
 	scope, err := auth.Resolve(r, s.cfg.Account, s.cfg.Region)
 	if err != nil {
+		if !wellFormed(body) {
+			err = awserr.New(awserr.Serialization, "") // AWS parses the body before the credential
+		}
 		s.writeError(w, r, codec, reqID, op, err)
 		return
 	}
-	if r.ContentLength > s.cfg.MaxBody {
-		s.writeError(w, r, codec, reqID, op, tooLarge(s.cfg.MaxBody))
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.writeError(w, r, codec, reqID, op, tooLarge(s.cfg.MaxBody))
-			return
-		}
-		s.log.Debug("read body", "op", op, "req_id", reqID, "err", err)
-		return // the client went away
-	}
-	ctx := auth.WithScope(r.Context(), scope)
-	out, err := route(ctx, codec, body)
+	out, err := route(auth.WithScope(r.Context(), scope), codec, body)
 	if err != nil {
 		s.writeError(w, r, codec, reqID, op, err)
 		return
 	}
 	b, err := codec.Encode(out)
 	if err != nil {
-		s.writeError(w, r, codec, reqID, op, err)
+		s.writeError(w, r, codec, reqID, op, fmt.Errorf("encode %s output: %w", op, err))
 		return
 	}
 	h.Set("Content-Type", codec.ContentType())
 	w.Write(b)
+}
+
+// readBody reads the whole body, refusing one over the limit (413) as soon as it is known:
+// from Content-Length before reading anything, or after MaxBody+1 bytes of a chunked body.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > s.cfg.MaxBody {
+		return nil, tooLarge(s.cfg.MaxBody)
+	}
+	rd := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	var body []byte
+	var err error
+	if r.ContentLength >= 0 {
+		body = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(rd, body)
+	} else {
+		body, err = io.ReadAll(rd)
+	}
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return nil, tooLarge(s.cfg.MaxBody)
+	}
+	return body, err
+}
+
+// wellFormed reports whether body is JSON whose top level is an object or a list: what AWS
+// checks before looking at the target or the credential.
+func wellFormed(body []byte) bool {
+	switch firstByte(body) {
+	case '{', '[':
+		return json.Valid(body)
+	}
+	return false
+}
+
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return c
+	}
+	return 0
 }
 
 func tooLarge(max int64) error {
