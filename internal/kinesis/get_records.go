@@ -3,14 +3,182 @@ package kinesis
 // GetRecords
 //
 // Behavior:
-//   - Not implemented yet.
+//   - Returns up to Limit (1..10000, default 10000) records from an iterator's position, and
+//     at most 10 MiB of data and partition keys (always at least one record when one is
+//     there), with a NextShardIterator that continues after them; Records is [] when none.
+//   - One engine read per call, from the iterator's position: its cost does not depend on how
+//     much older data the shard holds. Records that expired before they were read are skipped:
+//     reading continues at the trim horizon, as on AWS.
+//   - MillisBehindLatest is 0 when the answer reaches the end of the shard, else how long ago
+//     the first record not returned arrived (at least 1).
+//   - On a closed shard, the call that reaches its end returns ChildShards and no
+//     NextShardIterator.
+//   - Iterators are stateless and valid for 5 minutes: a retried call may reuse its iterator.
+//     A tampered one is InvalidArgumentException "Invalid ShardIterator."; an old one is
+//     ExpiredIteratorException with AWS's text; a deleted (or deleted and recreated) stream
+//     is ResourceNotFoundException.
+//   - With limits enforced: 5 calls per second and 2 MiB per second per shard; a 10 MiB answer
+//     blocks the shard's reads for about 5 seconds (ProvisionedThroughputExceededException).
+//   - DryRun answers DryRunOperationException once every check passed.
+//
+// Differences from AWS:
+//   - An iterator is only accepted from the account and region it was issued to, and must
+//     name the stream StreamARN names when both are given ("Invalid ShardIterator.").
+//   - EncryptionType is absent for unencrypted records, as AWS's CLI output shows.
 
-import "context"
+import (
+	"context"
+	"errors"
 
-type GetRecordsInput struct{}
+	"github.com/freshet/freshet/internal/auth"
+	"github.com/freshet/freshet/internal/awserr"
+	"github.com/freshet/freshet/internal/awsproto"
+	"github.com/freshet/freshet/internal/store"
+)
 
-type GetRecordsOutput struct{}
+type GetRecordsInput struct {
+	DryRun        *bool   `json:"DryRun,omitempty"`
+	Limit         *int64  `json:"Limit,omitempty"`
+	ShardIterator *string `json:"ShardIterator"`
+	StreamARN     *string `json:"StreamARN,omitempty"`
+	StreamId      *string `json:"StreamId,omitempty"`
+}
+
+// Record is one data record as GetRecords and SubscribeToShard return it.
+type Record struct {
+	ApproximateArrivalTimestamp awsproto.Time `json:"ApproximateArrivalTimestamp"`
+	Data                        []byte        `json:"Data"`
+	EncryptionType              string        `json:"EncryptionType,omitempty"`
+	PartitionKey                string        `json:"PartitionKey"`
+	SequenceNumber              string        `json:"SequenceNumber"`
+}
+
+type GetRecordsOutput struct {
+	ChildShards        []ChildShard `json:"ChildShards,omitempty"`
+	MillisBehindLatest int64        `json:"MillisBehindLatest"`
+	NextShardIterator  *string      `json:"NextShardIterator,omitempty"`
+	Records            []Record     `json:"Records"`
+}
+
+const (
+	defaultGetRecordsLimit = 10000
+	maxGetRecordsLimit     = 10000
+	// maxGetRecordsBytes caps one answer's data and partition keys.
+	maxGetRecordsBytes = 10 << 20
+)
 
 func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
-	return nil, errNotImplemented("GetRecords")
+	var v awserr.Validator
+	v.Int("limit", in.Limit, false, 1, maxGetRecordsLimit)
+	v.Str("shardIterator", in.ShardIterator, true, 1, maxIteratorChars, nil)
+	checkStreamARN(&v, in.StreamARN)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	aead, err := s.iteratorAEAD(ctx)
+	if err != nil {
+		return nil, err
+	}
+	it, err := openIterator(aead, *in.ShardIterator)
+	if err != nil {
+		return nil, err
+	}
+	if sc := auth.FromContext(ctx); sc.Account != it.Account || sc.Region != it.Region {
+		return nil, errInvalidIterator()
+	}
+	if in.StreamARN != nil && *in.StreamARN != streamARN(it.Region, it.Account, it.Stream) {
+		return nil, errInvalidIterator()
+	}
+	now := s.now()
+	if err := it.expired(now); err != nil {
+		return nil, err
+	}
+	r := streamRef{Account: it.Account, Region: it.Region, Name: it.Stream}
+	m, _, err := s.load(ctx, r)
+	if awserr.IsCode(err, awserr.ResourceNotFound) {
+		return nil, shardNotFound(r, it.Shard)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sh := m.shard(it.Shard)
+	if m.ID != it.StreamID || sh == nil {
+		return nil, shardNotFound(r, it.Shard)
+	}
+	if !s.limits.allowRead(m.ID, it.Shard, now) {
+		return nil, throttled(m, it.Shard)
+	}
+	if in.DryRun != nil && *in.DryRun {
+		return nil, errDryRun
+	}
+	limit := defaultGetRecordsLimit
+	if in.Limit != nil {
+		limit = int(*in.Limit)
+	}
+
+	from, _ := splitPosition(it.Position)
+	res, err := s.store.Read(ctx, m.logName(it.Shard), store.ReadRequest{From: max(from, 1), Max: limit + 1, MaxBytes: maxGetRecordsBytes})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, shardNotFound(r, it.Shard)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &GetRecordsOutput{Records: []Record{}}
+	next, bytes := it.Position, 0
+	var unreadMs int64 // arrival of the first record not returned; 0 when all were
+	var lastMs int64   // arrival of the last batch read
+read:
+	for _, msg := range res.Msgs {
+		b, err := decodeBatch(msg.Data)
+		if err != nil {
+			return nil, err
+		}
+		lastMs = b.ArrivalMs
+		for i, rec := range b.Records {
+			pos := position(msg.Seq, i)
+			if pos < it.Position {
+				continue
+			}
+			size := len(rec.Data) + len(rec.PartitionKey)
+			if len(out.Records) == limit || (len(out.Records) > 0 && bytes+size > maxGetRecordsBytes) {
+				unreadMs = b.ArrivalMs
+				break read
+			}
+			bytes += size
+			out.Records = append(out.Records, wireRecord(sh, msg.Seq, i, b, rec))
+			next = pos + 1
+		}
+		next = position(msg.Seq+1, 0)
+	}
+	s.limits.chargeRead(m.ID, it.Shard, bytes, now)
+
+	switch {
+	case unreadMs != 0:
+		out.MillisBehindLatest = max(now.UnixMilli()-unreadMs, 1)
+	case res.Pending > 0:
+		// The first unread record is in a batch not read; it arrived after the last one read.
+		out.MillisBehindLatest = max(now.UnixMilli()-lastMs, 1)
+	case sh.ClosedMs != 0:
+		out.ChildShards = nonNil(m.children(it.Shard))
+		return out, nil
+	}
+	it.Position, it.IssuedMs = next, now.UnixMilli()
+	token := sealIterator(aead, it)
+	out.NextShardIterator = &token
+	return out, nil
+}
+
+// wireRecord renders record i of batch b, stored at engine sequence seq of shard sh.
+func wireRecord(sh *shardMeta, seq uint64, i int, b *batch, rec record) Record {
+	out := Record{
+		ApproximateArrivalTimestamp: awsproto.NewTime(timeMs(b.ArrivalMs)),
+		Data:                        rec.Data,
+		PartitionKey:                rec.PartitionKey,
+		SequenceNumber:              recordSeq(sh, seq, i, b.ArrivalMs).String(),
+	}
+	if b.KMS {
+		out.EncryptionType = "KMS"
+	}
+	return out
 }

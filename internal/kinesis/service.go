@@ -41,6 +41,8 @@ type Service struct {
 	store *store.Store
 	log   *slog.Logger
 	now   func() time.Time
+	// iters seals and opens shard iterators (iterator.go).
+	iters iteratorSealer
 	// limits emulates per-shard throughput limits and tracks write rates (limits.go).
 	limits *limiter
 
