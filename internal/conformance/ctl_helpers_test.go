@@ -12,7 +12,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // ctlRaw removes the SDK's client-side check of required members, so that a request can
@@ -107,3 +109,9 @@ func ctlIsCode(t *testing.T, err error, code string) bool {
 	c, _ := apiError(t, err)
 	return c == code
 }
+
+// ctlIgnoreSDK ignores the SDK's unexported noSmithyDocumentSerde fields in comparisons.
+var ctlIgnoreSDK = cmpopts.IgnoreUnexported(
+	types.StreamDescription{}, types.Shard{}, types.HashKeyRange{}, types.SequenceNumberRange{},
+	types.EnhancedMetrics{}, types.StreamModeDetails{}, types.StreamSummary{},
+)

@@ -52,8 +52,9 @@ const (
 
 func (s *Service) DescribeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
 	var v awserr.Validator
-	v.Str("exclusiveStartShardId", in.ExclusiveStartShardId, false, 1, 128, namePattern)
+	// AWS checks Limit before ExclusiveStartShardId (kinesalite's tests, run against AWS).
 	v.Int("limit", in.Limit, false, 1, 10000)
+	v.Str("exclusiveStartShardId", in.ExclusiveStartShardId, false, 1, 128, namePattern)
 	checkStreamARN(&v, in.StreamARN)
 	checkStreamName(&v, in.StreamName)
 	if err := v.Err(); err != nil {

@@ -44,7 +44,8 @@ func (s *Service) IncreaseStreamRetentionPeriod(ctx context.Context, in *Increas
 // setRetention implements both retention operations; increase tells which one is called.
 func (s *Service) setRetention(ctx context.Context, hours *int64, arn, name *string, increase bool) error {
 	var v awserr.Validator
-	v.Int("retentionPeriodHours", hours, true, awserr.NoMin, awserr.NoMax)
+	// AWS answers a value below 1 with a ValidationException (kinesalite's tests).
+	v.Int("retentionPeriodHours", hours, true, 1, awserr.NoMax)
 	checkStreamARN(&v, arn)
 	checkStreamName(&v, name)
 	if err := v.Err(); err != nil {

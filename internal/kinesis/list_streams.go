@@ -53,8 +53,9 @@ const (
 
 func (s *Service) ListStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
 	var v awserr.Validator
-	v.Str("exclusiveStartStreamName", in.ExclusiveStartStreamName, false, 1, 128, namePattern)
+	// AWS checks Limit first (kinesalite's tests, run against AWS).
 	v.Int("limit", in.Limit, false, 1, 10000)
+	v.Str("exclusiveStartStreamName", in.ExclusiveStartStreamName, false, 1, 128, namePattern)
 	v.Str("nextToken", in.NextToken, false, 1, 1048576, nil)
 	if err := v.Err(); err != nil {
 		return nil, err
