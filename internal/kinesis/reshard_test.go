@@ -116,3 +116,16 @@ func TestUniformPlanIrregular(t *testing.T) {
 		checkLineage(t, m, hashkey.Full.Split(target))
 	}
 }
+
+func TestCheckShardCountMax(t *testing.T) {
+	s := &Service{opts: Options{ShardLimit: 100000}}
+	r := streamRef{Account: "000000000000", Region: "us-east-1", Name: "s"}
+	err := s.checkShardCount(r, 6000, 10001, 6000)
+	want := "LimitExceededException: Target shard count or number of open shards cannot be greater than 10000. Current open shard count: 6000, Target shard count: 10001"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+	if err := s.checkShardCount(r, 6000, 10000, 6000); err != nil {
+		t.Fatalf("10000 shards: %v", err)
+	}
+}
