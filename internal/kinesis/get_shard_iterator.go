@@ -176,7 +176,7 @@ func iteratorTypeError(typ, what string) error {
 // last '-' (or the whole id), at most 2^31-1.
 func resolveShardID(id string) (int, bool) {
 	digits := id[strings.LastIndexByte(id, '-')+1:]
-	if digits == "" || len(digits) > 12 {
+	if digits == "" {
 		return 0, false
 	}
 	n := 0
@@ -184,9 +184,11 @@ func resolveShardID(id string) (int, bool) {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		n = n*10 + int(c-'0')
+		if n = n*10 + int(c-'0'); n > 1<<31-1 {
+			return 0, false
+		}
 	}
-	return n, n <= 1<<31-1
+	return n, true
 }
 
 func shardNotFound(r streamRef, index int) error {
