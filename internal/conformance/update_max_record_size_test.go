@@ -16,13 +16,24 @@ func TestUpdateMaxRecordSize(t *testing.T) {
 	if got := aws.ToInt32(setSummary(t, e, "big").MaxRecordSizeInKiB); got != 1024 {
 		t.Fatalf("default MaxRecordSizeInKiB = %d, want 1024", got)
 	}
-	for _, kib := range []int32{10240, 1024, 4096} {
+	for _, kib := range []int32{10240, 1024, 2048} {
 		if _, err := e.Client.UpdateMaxRecordSize(ctx, &kinesis.UpdateMaxRecordSizeInput{StreamARN: aws.String(setARN("big")), MaxRecordSizeInKiB: aws.Int32(kib)}); err != nil {
 			t.Fatal(err)
 		}
 		if got := aws.ToInt32(setSummary(t, e, "big").MaxRecordSizeInKiB); got != kib {
 			t.Fatalf("MaxRecordSizeInKiB = %d, want %d", got, kib)
 		}
+	}
+	// The put path enforces the new size: 1.5 MiB fits in 2048 KiB, 2.5 MiB does not.
+	put := func(n int) error {
+		_, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("big"), PartitionKey: aws.String("k"), Data: make([]byte, n)})
+		return err
+	}
+	if err := put(1536 << 10); err != nil {
+		t.Fatalf("1.5 MiB record with a 2048 KiB limit: %v", err)
+	}
+	if err := put(2560 << 10); err == nil {
+		t.Fatal("2.5 MiB record with a 2048 KiB limit was accepted")
 	}
 }
 
