@@ -12,7 +12,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -83,44 +82,22 @@ func main() {
 	}
 }
 
-// parseArgs reads flags, falling back to FRESHET_* environment variables, then defaults.
+// parseArgs reads flags, falling back to FRESHET_* environment variables, then defaults. A
+// flag wins over its variable; a variable is parsed like its flag, and a bad value of
+// either is an error.
 func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Config, bool, error) {
-	env := func(name, def string) string {
-		if v := getenv("FRESHET_" + name); v != "" {
-			return v
-		}
-		return def
-	}
-	envBool := func(name string) bool {
-		b, _ := strconv.ParseBool(env(name, "false"))
-		return b
-	}
-	envDur := func(name string, def time.Duration) time.Duration {
-		d, err := time.ParseDuration(env(name, def.String()))
-		if err != nil {
-			return def
-		}
-		return d
-	}
-	envInt := func(name string, def int) int {
-		n, err := strconv.Atoi(env(name, strconv.Itoa(def)))
-		if err != nil {
-			return def
-		}
-		return n
-	}
 	var c Config
 	fs := flag.NewFlagSet("freshet", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.Listen, "listen", env("LISTEN", "127.0.0.1:4567"), "host:port to serve on (FRESHET_LISTEN)")
-	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./freshet-data"), "directory for the engine's files (FRESHET_DATA_DIR)")
-	fs.BoolVar(&c.Memory, "memory", envBool("MEMORY"), "keep everything in memory, nothing on disk (FRESHET_MEMORY)")
-	fs.StringVar(&c.Region, "region", env("REGION", "us-east-1"), "region for requests whose credential names none (FRESHET_REGION)")
-	fs.StringVar(&c.AccountID, "account-id", env("ACCOUNT_ID", "000000000000"), "account for access keys that are not 12-digit account ids (FRESHET_ACCOUNT_ID)")
-	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (FRESHET_LOG_LEVEL)")
-	fs.DurationVar(&c.StateDelay, "state-delay", envDur("STATE_DELAY", 0), "how long streams stay CREATING, UPDATING or DELETING (FRESHET_STATE_DELAY)")
-	fs.IntVar(&c.ShardLimit, "shard-limit", envInt("SHARD_LIMIT", 500), "shards per account and region (FRESHET_SHARD_LIMIT)")
-	fs.BoolVar(&c.EnforceLimits, "enforce-limits", envBool("ENFORCE_LIMITS"), "enforce AWS's per-shard throughput limits (FRESHET_ENFORCE_LIMITS)")
+	fs.StringVar(&c.Listen, "listen", "127.0.0.1:4567", "host:port to serve on (FRESHET_LISTEN)")
+	fs.StringVar(&c.DataDir, "data-dir", "./freshet-data", "directory for the engine's files (FRESHET_DATA_DIR)")
+	fs.BoolVar(&c.Memory, "memory", false, "keep everything in memory, nothing on disk (FRESHET_MEMORY)")
+	fs.StringVar(&c.Region, "region", "us-east-1", "region for requests whose credential names none (FRESHET_REGION)")
+	fs.StringVar(&c.AccountID, "account-id", "000000000000", "account for access keys that are not 12-digit account ids (FRESHET_ACCOUNT_ID)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (FRESHET_LOG_LEVEL)")
+	fs.DurationVar(&c.StateDelay, "state-delay", 0, "how long streams stay CREATING, UPDATING or DELETING (FRESHET_STATE_DELAY)")
+	fs.IntVar(&c.ShardLimit, "shard-limit", 500, "shards per account and region (FRESHET_SHARD_LIMIT)")
+	fs.BoolVar(&c.EnforceLimits, "enforce-limits", false, "enforce AWS's per-shard throughput limits (FRESHET_ENFORCE_LIMITS)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, false, err
@@ -130,6 +107,22 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	}
 	if *showVersion {
 		return c, true, nil
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "FRESHET_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		v := getenv(name)
+		if err != nil || set[f.Name] || v == "" || f.Name == "version" {
+			return
+		}
+		if e := fs.Set(f.Name, v); e != nil {
+			err = fmt.Errorf("%s=%q: %w", name, v, e)
+		}
+	})
+	if err != nil {
+		return Config{}, false, err
 	}
 	return c, false, c.Validate()
 }

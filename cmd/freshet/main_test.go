@@ -1,0 +1,118 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var defaults = Config{
+	Listen:     "127.0.0.1:4567",
+	DataDir:    "./freshet-data",
+	Region:     "us-east-1",
+	AccountID:  "000000000000",
+	LogLevel:   "info",
+	ShardLimit: 500,
+}
+
+func TestParseArgs(t *testing.T) {
+	with := func(f func(*Config)) Config {
+		c := defaults
+		f(&c)
+		return c
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want Config
+	}{
+		{"defaults", nil, nil, defaults},
+		{"--listen", []string{"--listen", "0.0.0.0:9000"}, nil, with(func(c *Config) { c.Listen = "0.0.0.0:9000" })},
+		{"FRESHET_LISTEN", nil, map[string]string{"FRESHET_LISTEN": "[::1]:0"}, with(func(c *Config) { c.Listen = "[::1]:0" })},
+		{"--data-dir", []string{"--data-dir=/var/lib/freshet"}, nil, with(func(c *Config) { c.DataDir = "/var/lib/freshet" })},
+		{"FRESHET_DATA_DIR", nil, map[string]string{"FRESHET_DATA_DIR": "/data"}, with(func(c *Config) { c.DataDir = "/data" })},
+		{"--memory", []string{"--memory"}, nil, with(func(c *Config) { c.Memory = true })},
+		{"FRESHET_MEMORY", nil, map[string]string{"FRESHET_MEMORY": "1"}, with(func(c *Config) { c.Memory = true })},
+		{"--region", []string{"-region", "eu-west-1"}, nil, with(func(c *Config) { c.Region = "eu-west-1" })},
+		{"FRESHET_REGION", nil, map[string]string{"FRESHET_REGION": "ap-south-1"}, with(func(c *Config) { c.Region = "ap-south-1" })},
+		{"--account-id", []string{"--account-id", "123456789012"}, nil, with(func(c *Config) { c.AccountID = "123456789012" })},
+		{"FRESHET_ACCOUNT_ID", nil, map[string]string{"FRESHET_ACCOUNT_ID": "210987654321"}, with(func(c *Config) { c.AccountID = "210987654321" })},
+		{"--log-level", []string{"--log-level", "debug"}, nil, with(func(c *Config) { c.LogLevel = "debug" })},
+		{"FRESHET_LOG_LEVEL", nil, map[string]string{"FRESHET_LOG_LEVEL": "WARN"}, with(func(c *Config) { c.LogLevel = "WARN" })},
+		{"--state-delay", []string{"--state-delay", "500ms"}, nil, with(func(c *Config) { c.StateDelay = 500 * time.Millisecond })},
+		{"FRESHET_STATE_DELAY", nil, map[string]string{"FRESHET_STATE_DELAY": "2s"}, with(func(c *Config) { c.StateDelay = 2 * time.Second })},
+		{"--shard-limit", []string{"--shard-limit", "10"}, nil, with(func(c *Config) { c.ShardLimit = 10 })},
+		{"FRESHET_SHARD_LIMIT", nil, map[string]string{"FRESHET_SHARD_LIMIT": "20"}, with(func(c *Config) { c.ShardLimit = 20 })},
+		{"--enforce-limits", []string{"--enforce-limits"}, nil, with(func(c *Config) { c.EnforceLimits = true })},
+		{"FRESHET_ENFORCE_LIMITS", nil, map[string]string{"FRESHET_ENFORCE_LIMITS": "true"}, with(func(c *Config) { c.EnforceLimits = true })},
+		{"flags win over the environment",
+			[]string{"--listen", "127.0.0.1:1", "--shard-limit", "3", "--memory=false", "--state-delay", "1s"},
+			map[string]string{"FRESHET_LISTEN": "127.0.0.1:2", "FRESHET_SHARD_LIMIT": "4", "FRESHET_MEMORY": "true", "FRESHET_STATE_DELAY": "x", "FRESHET_REGION": "eu-north-1"},
+			with(func(c *Config) { c.Listen = "127.0.0.1:1"; c.ShardLimit = 3; c.StateDelay = time.Second; c.Region = "eu-north-1" })},
+		{"empty variables are unset", nil, map[string]string{"FRESHET_LISTEN": "", "FRESHET_SHARD_LIMIT": ""}, defaults},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, version, err := parseArgs(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if err != nil {
+				t.Fatalf("parseArgs(%q, %v): %v", tt.args, tt.env, err)
+			}
+			if version {
+				t.Errorf("version requested")
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("parseArgs(%q, %v) mismatch (-want +got):\n%s", tt.args, tt.env, diff)
+			}
+		})
+	}
+}
+
+func TestParseArgsErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		env  map[string]string
+		want string // in the error
+	}{
+		{[]string{"--nope"}, nil, "flag provided but not defined: -nope"},
+		{[]string{"extra"}, nil, `unexpected argument "extra"`},
+		{[]string{"--listen", "4567"}, nil, `--listen "4567"`},
+		{nil, map[string]string{"FRESHET_LISTEN": "localhost"}, `--listen "localhost"`},
+		{[]string{"--account-id", "12345678901"}, nil, "must be 12 digits"},
+		{nil, map[string]string{"FRESHET_ACCOUNT_ID": "12345678901a"}, "must be 12 digits"},
+		{[]string{"--region", ""}, nil, "--region must not be empty"},
+		{[]string{"--log-level", "loud"}, nil, `--log-level "loud"`},
+		{nil, map[string]string{"FRESHET_LOG_LEVEL": "verbose"}, `--log-level "verbose"`},
+		{[]string{"--state-delay", "soon"}, nil, `invalid value "soon" for flag -state-delay`},
+		{[]string{"--state-delay", "-1s"}, nil, "--state-delay must not be negative"},
+		{nil, map[string]string{"FRESHET_STATE_DELAY": "soon"}, `FRESHET_STATE_DELAY="soon"`},
+		{[]string{"--shard-limit", "many"}, nil, `invalid value "many" for flag -shard-limit`},
+		{[]string{"--shard-limit", "0"}, nil, "--shard-limit must be at least 1"},
+		{nil, map[string]string{"FRESHET_SHARD_LIMIT": "many"}, `FRESHET_SHARD_LIMIT="many"`},
+		{nil, map[string]string{"FRESHET_SHARD_LIMIT": "-3"}, "--shard-limit must be at least 1"},
+		{[]string{"--memory=maybe"}, nil, `invalid boolean value "maybe" for -memory`},
+		{nil, map[string]string{"FRESHET_MEMORY": "maybe"}, `FRESHET_MEMORY="maybe"`},
+		{nil, map[string]string{"FRESHET_ENFORCE_LIMITS": "yes"}, `FRESHET_ENFORCE_LIMITS="yes"`},
+	}
+	for _, tt := range tests {
+		_, _, err := parseArgs(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("parseArgs(%q, %v) = %v, want an error containing %q", tt.args, tt.env, err, tt.want)
+		}
+	}
+}
+
+func TestParseArgsVersion(t *testing.T) {
+	// --version needs nothing else to be valid.
+	_, version, err := parseArgs([]string{"--version"}, func(string) string { return "" }, io.Discard)
+	if err != nil || !version {
+		t.Errorf("parseArgs(--version) = %v, %v; want version, no error", version, err)
+	}
+	_, version, err = parseArgs(nil, func(string) string { return "" }, io.Discard)
+	if err != nil || version {
+		t.Errorf("parseArgs() = %v, %v; want no version", version, err)
+	}
+}
