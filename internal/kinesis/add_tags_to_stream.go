@@ -29,12 +29,13 @@ type AddTagsToStreamOutput struct{}
 
 func (s *Service) AddTagsToStream(ctx context.Context, in *AddTagsToStreamInput) (*AddTagsToStreamOutput, error) {
 	var v awserr.Validator
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
+	// AWS checks Tags before StreamName (kinesalite's tests, run against AWS).
 	if in.Tags == nil {
 		v.Null("tags")
 	}
 	checkTags(&v, "tags", in.Tags, in.Tags != nil)
+	checkStreamARN(&v, in.StreamARN)
+	checkStreamName(&v, in.StreamName)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

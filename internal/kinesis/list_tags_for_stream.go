@@ -29,8 +29,9 @@ type ListTagsForStreamOutput struct {
 
 func (s *Service) ListTagsForStream(ctx context.Context, in *ListTagsForStreamInput) (*ListTagsForStreamOutput, error) {
 	var v awserr.Validator
-	v.Str("exclusiveStartTagKey", in.ExclusiveStartTagKey, false, 1, tagKeyMax, nil)
+	// AWS checks Limit before ExclusiveStartTagKey (kinesalite's tests, run against AWS).
 	v.Int("limit", in.Limit, false, 1, tagListMax)
+	v.Str("exclusiveStartTagKey", in.ExclusiveStartTagKey, false, 1, tagKeyMax, nil)
 	checkStreamARN(&v, in.StreamARN)
 	checkStreamName(&v, in.StreamName)
 	if err := v.Err(); err != nil {

@@ -27,9 +27,10 @@ type RemoveTagsFromStreamOutput struct{}
 
 func (s *Service) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsFromStreamInput) (*RemoveTagsFromStreamOutput, error) {
 	var v awserr.Validator
+	// AWS checks TagKeys before StreamName (kinesalite's tests, run against AWS).
+	checkTagKeys(&v, "tagKeys", in.TagKeys)
 	checkStreamARN(&v, in.StreamARN)
 	checkStreamName(&v, in.StreamName)
-	checkTagKeys(&v, "tagKeys", in.TagKeys)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
