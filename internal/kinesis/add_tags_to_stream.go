@@ -8,10 +8,12 @@ package kinesis
 //   - A stream holds at most 50 tags (InvalidArgumentException, AWS's text); keys and values
 //     may hold Unicode letters and digits, the space and _ . / = + - @ : (others:
 //     InvalidArgumentException); '%' is refused with AWS's second, longer text.
-//   - Works on a stream in any state but DELETING, as AWS does.
+//   - Works on a CREATING, ACTIVE or UPDATING stream; a DELETING one is not found.
 //
 // Differences from AWS:
 //   - The 50-tag message says 50; AWS has been seen to say "10" with the same limit.
+//   - AWS lists ResourceInUseException for this operation; when it answers it is unknown,
+//     so Freshet never does.
 
 import (
 	"context"
