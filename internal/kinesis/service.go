@@ -33,6 +33,14 @@ type Options struct {
 	// RetentionHour is the length of one hour of retention (default time.Hour). Tests
 	// shorten it to see records expire through the engine's own age-based retention.
 	RetentionHour time.Duration
+	// On-demand autoscaling (autoscale.go): every AutoscaleInterval (default 5s; negative:
+	// off) split shards writing above AutoscaleSplitAt (default 0.8) of the per-shard write
+	// limit, merge adjacent shards below AutoscaleMergeBelow (default 0.1) of it for
+	// AutoscaleMergeAfter (default 5m), keeping at least 4 open shards.
+	AutoscaleInterval   time.Duration
+	AutoscaleSplitAt    float64
+	AutoscaleMergeBelow float64
+	AutoscaleMergeAfter time.Duration
 }
 
 // Service is Kinesis Data Streams over one store.
@@ -71,6 +79,7 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	}
 	s := &Service{opts: opts, store: opts.Store, log: opts.Logger, now: opts.Now, limits: newLimiter(opts.EnforceLimits)}
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	s.startAutoscaler()
 	return s, nil
 }
 
