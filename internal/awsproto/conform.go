@@ -269,8 +269,7 @@ func (c *conformer) copy(tok json.Token) error {
 
 // skip reads past the value that starts with tok.
 func (c *conformer) skip(tok json.Token) error {
-	d, ok := tok.(json.Delim)
-	if !ok {
+	if _, ok := tok.(json.Delim); !ok {
 		return nil
 	}
 	for depth := 1; depth > 0; {
@@ -278,7 +277,7 @@ func (c *conformer) skip(tok json.Token) error {
 		if err != nil {
 			return syntaxError()
 		}
-		if d, ok = tok.(json.Delim); ok {
+		if d, ok := tok.(json.Delim); ok {
 			if d == '{' || d == '[' {
 				depth++
 			} else {
