@@ -389,3 +389,32 @@ func TestClosedShardsExpire(t *testing.T) {
 		t.Fatalf("DescribeStream after retention: %d shards, first %+v", n, out.StreamDescription.Shards[0])
 	}
 }
+
+// TestConcurrentSplits: eight clients split the same shard at once; exactly one succeeds,
+// the others are told the shard was already split.
+func TestConcurrentSplits(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createStream(t, "race", 2)
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() {
+			_, errs[i] = e.Client.SplitShard(t.Context(), &kinesis.SplitShardInput{StreamName: aws.String("race"), ShardToSplit: aws.String("shardId-000000000000"), NewStartingHashKey: aws.String(fmt.Sprint(1000 + i))})
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+			continue
+		}
+		wantError(t, err, "InvalidArgumentException", "Shard shardId-000000000000 in stream race under account 000000000000 has already been merged or split, and thus is not eligible for merging or splitting.")
+	}
+	shards := rsShards(t, e, "race")
+	if ok != 1 || len(shards) != 4 {
+		t.Fatalf("%d splits succeeded, %d shards; want 1 and 4", ok, len(shards))
+	}
+	rsCheckCover(t, rsOpenRanges(shards))
+	rsCheckLineage(t, shards)
+}

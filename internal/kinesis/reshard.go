@@ -15,8 +15,8 @@ package kinesis
 //  2. carry out: create the children's logs, then CloseLog each parent's log (every later
 //     append to it fails, every acknowledged one is in its final state), and derive each
 //     parent's EndingSequenceNumber from that final state.
-//  3. commit: a second CAS marks the parents closed (ClosedMs = AtMs, EndingSeq), appends
-//     the children and clears the plan.
+//  3. commit: a second CAS marks the parents closed (ClosedMs = when their logs closed,
+//     EndingSeq), appends the children (CreatedMs = AtMs) and clears the plan.
 //
 // Whoever loads a stream with a stored plan carries it out (s.load → s.settle): the caller
 // itself, a producer whose append found its shard's log closed (it reloads the metadata and
@@ -184,7 +184,8 @@ func (s *Service) carryOut(ctx context.Context, m *streamMeta) error {
 		if err != nil {
 			return err
 		}
-		sh.ClosedMs, sh.EndingSeq = op.AtMs, end
+		// Closed when its log closed: writes accepted between the decision and now are in it.
+		sh.ClosedMs, sh.EndingSeq = max(op.AtMs, s.now().UnixMilli()), end
 	}
 	m.Shards = append(m.Shards, op.Open...)
 	m.Reshard = nil

@@ -1,0 +1,135 @@
+package kinesis
+
+import (
+	"encoding/json"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/freshet/freshet/internal/auth"
+	"github.com/freshet/freshet/internal/store"
+)
+
+// reshardService runs a service (autoscaling off) on st, or on a new memory engine holding
+// one 4-shard stream of the given mode.
+func reshardService(t *testing.T, st *store.Store, mode string) (*Service, streamRef) {
+	t.Helper()
+	r := streamRef{Account: "000000000000", Region: "us-east-1", Name: "s"}
+	create := st == nil
+	if create {
+		var err error
+		if st, err = store.Open(t.Context(), store.Options{Memory: true}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+	}
+	s, err := New(t.Context(), Options{Store: st, AutoscaleInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if create {
+		ctx := auth.WithScope(t.Context(), auth.Scope{Account: r.Account, Region: r.Region})
+		if _, err := s.CreateStream(ctx, &CreateStreamInput{StreamName: &r.Name, StreamModeDetails: &StreamModeDetails{StreamMode: &mode}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, r
+}
+
+func rawMeta(t *testing.T, s *Service, r streamRef) *streamMeta {
+	t.Helper()
+	b, _, err := s.store.MetaGet(t.Context(), r.key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := new(streamMeta)
+	if err := json.Unmarshal(b, m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestReshardResumesAfterCrash stores a plan (step 1) and stops as a crash would, at each
+// point of step 2; the next load completes it with the same result.
+func TestReshardResumesAfterCrash(t *testing.T) {
+	for _, stage := range []string{"decided", "children created", "parent closed"} {
+		t.Run(stage, func(t *testing.T) {
+			s, r := reshardService(t, nil, modeProvisioned)
+			ctx := t.Context()
+			if _, err := s.store.Append(ctx, rawMeta(t, s, r).logName(0), appendBatch(nil, &batch{ArrivalMs: 1_700_000_000_000, Records: []record{{"a", []byte("1")}, {"b", []byte("2")}}})); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.update(ctx, r, func(m *streamMeta) error {
+				p := newPlanner(m, s.now().UnixMilli())
+				rg := m.shard(0).hashRange()
+				k, _ := splitKey(rg)
+				p.split(0, rg, k)
+				s.propose(m, p.op)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			m := rawMeta(t, s, r)
+			if m.Reshard == nil || len(m.Reshard.Open) != 2 || m.NextShardIndex != 6 {
+				t.Fatalf("plan not stored: %+v", m.Reshard)
+			}
+			if stage != "decided" {
+				for _, sh := range m.Reshard.Open {
+					if err := s.store.CreateLog(ctx, m.logName(sh.Index), s.retention(m)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if stage == "parent closed" {
+				if _, err := s.store.CloseLog(ctx, m.logName(0)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// A new process (same engine) loads the stream.
+			s2, _ := reshardService(t, s.store, modeProvisioned)
+			got, _, err := s2.load(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored := rawMeta(t, s, r)
+			if stored.Reshard != nil || got.Reshard != nil || len(stored.Shards) != 6 || stored.openShards() != 5 {
+				t.Fatalf("plan not completed: %d shards, %d open, plan %+v", len(stored.Shards), stored.openShards(), stored.Reshard)
+			}
+			p := stored.shard(0)
+			want := recordSeq(p, 1, 1, 1_700_000_000_000).String()
+			if p.ClosedMs == 0 || p.EndingSeq != want {
+				t.Fatalf("parent: closed %d, ending %s, want %s", p.ClosedMs, p.EndingSeq, want)
+			}
+			if _, err := s.store.Append(ctx, stored.logName(0), []byte("late")); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("append to the closed parent: got %v, want ErrNotFound", err)
+			}
+			for _, i := range []int{4, 5} {
+				if _, err := s.store.Append(ctx, stored.logName(i), appendBatch(nil, &batch{Records: []record{{"c", nil}}})); err != nil {
+					t.Fatalf("append to child %d: %v", i, err)
+				}
+			}
+		})
+	}
+}
+
+// TestApplyScalingConcurrent: two nodes sharing an engine decide to split the same hot shard
+// at once; the shard is split exactly once.
+func TestApplyScalingConcurrent(t *testing.T) {
+	s1, r := reshardService(t, nil, modeOnDemand)
+	s2, _ := reshardService(t, s1.store, modeOnDemand)
+	id := rawMeta(t, s1, r).ID
+	var wg sync.WaitGroup
+	for _, s := range []*Service{s1, s2, s1, s2} {
+		wg.Go(func() {
+			if err := s.applyScaling(t.Context(), r, id, []int{0}, nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	m := rawMeta(t, s1, r)
+	if len(m.Shards) != 6 || m.openShards() != 5 || m.NextShardIndex != 6 || len(m.children(0)) != 2 {
+		t.Fatalf("after concurrent splits of shard 0: %d shards, %d open, next index %d, %d children", len(m.Shards), m.openShards(), m.NextShardIndex, len(m.children(0)))
+	}
+}
