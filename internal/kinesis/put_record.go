@@ -93,5 +93,5 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	if res.err != nil {
 		return nil, res.err
 	}
-	return &PutRecordOutput{EncryptionType: encryptionType(m), SequenceNumber: res.seq, ShardId: shardID(res.shard)}, nil
+	return &PutRecordOutput{EncryptionType: encryptionType(m), SequenceNumber: res.seq, ShardId: res.shard}, nil
 }

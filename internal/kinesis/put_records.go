@@ -133,7 +133,7 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 			out.Records[i] = PutRecordsResultEntry{ErrorCode: res.err.Code, ErrorMessage: res.err.Message}
 			continue
 		}
-		out.Records[i] = PutRecordsResultEntry{SequenceNumber: res.seq, ShardId: shardID(res.shard)}
+		out.Records[i] = PutRecordsResultEntry{SequenceNumber: res.seq, ShardId: res.shard}
 	}
 	return out, nil
 }

@@ -75,9 +75,10 @@ type putEntry struct {
 	key hashkey.Key // the record's hash key (unused under AUTO distribution)
 }
 
-// putResult is what became of one entry: stored at seq in shard, or failed with err.
+// putResult is what became of one entry: stored at seq in shard (its ShardId), or failed
+// with err.
 type putResult struct {
-	shard int
+	shard string
 	seq   string
 	err   *awserr.Error
 }
@@ -158,6 +159,7 @@ func (s *Service) putOnce(ctx context.Context, m *streamMeta, entries []putEntry
 	closed := make([][]int, len(groups))
 	write := func(p int) {
 		idx, sh := groups[p], rt.shards[p]
+		id := shardID(sh.Index)
 		recs := make([]record, len(idx))
 		size := 16
 		for j, i := range idx {
@@ -168,7 +170,7 @@ func (s *Service) putOnce(ctx context.Context, m *streamMeta, entries []putEntry
 		if n < len(idx) {
 			e := throttled(m, sh.Index)
 			for _, i := range idx[n:] {
-				res[i] = putResult{shard: sh.Index, err: e}
+				res[i] = putResult{shard: id, err: e}
 			}
 		}
 		if n == 0 {
@@ -180,13 +182,13 @@ func (s *Service) putOnce(ctx context.Context, m *streamMeta, entries []putEntry
 		case errors.Is(err, store.ErrNotFound):
 			closed[p] = idx[:n]
 		case err != nil:
-			s.log.Error("write records", "stream", m.Name, "shard", shardID(sh.Index), "err", err)
+			s.log.Error("write records", "stream", m.Name, "shard", id, "err", err)
 			for _, i := range idx[:n] {
-				res[i] = putResult{shard: sh.Index, err: errInternalEntry}
+				res[i] = putResult{shard: id, err: errInternalEntry}
 			}
 		default:
 			for j, i := range idx[:n] {
-				res[i] = putResult{shard: sh.Index, seq: recordSeq(sh, seq, j, arrivalMs).String()}
+				res[i] = putResult{shard: id, seq: recordSeq(sh, seq, j, arrivalMs).String()}
 			}
 		}
 	}
