@@ -4,6 +4,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -235,11 +236,17 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	rd := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	var body []byte
 	var err error
-	if r.ContentLength >= 0 {
-		body = make([]byte, r.ContentLength)
+	if cl := r.ContentLength; cl >= 0 && cl <= preallocMax {
+		body = make([]byte, cl)
 		_, err = io.ReadFull(rd, body)
 	} else {
-		body, err = io.ReadAll(rd)
+		// Memory follows the bytes that arrive, not what the client announced.
+		var buf bytes.Buffer
+		if cl > 0 {
+			buf.Grow(preallocMax)
+		}
+		_, err = buf.ReadFrom(rd)
+		body = buf.Bytes()
 	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		return nil, tooLarge(s.cfg.MaxBody)
@@ -267,6 +274,9 @@ func firstByte(b []byte) byte {
 	}
 	return 0
 }
+
+// preallocMax is the largest announced body read into a buffer of exactly its length.
+const preallocMax = 1 << 20
 
 func tooLarge(max int64) error {
 	return &awserr.Error{Code: awserr.Serialization, Status: http.StatusRequestEntityTooLarge,

@@ -436,6 +436,19 @@ func TestBodyLimit(t *testing.T) {
 		})
 	}
 
+	t.Run("large body under the default limit", func(t *testing.T) {
+		ts := newTestServer(t, Config{})
+		body := `{"StreamName":"none","PartitionKey":"k","Data":""}` + strings.Repeat(" ", 3<<20)
+		for _, chunked := range []bool{false, true} {
+			req := ts.newRequest(t, request{target: putRecord, body: body})
+			if chunked {
+				req.Body = io.NopCloser(strings.NewReader(body))
+				req.ContentLength = -1
+			}
+			checkError(t, send(t, http.DefaultClient, req), 400, awserr.ResourceNotFound, "Stream none under account 000000000000 not found.")
+		}
+	})
+
 	t.Run("at the limit", func(t *testing.T) {
 		body := `{"StreamName":"none","PartitionKey":"k","Data":""}`
 		body += strings.Repeat(" ", max-len(body))
