@@ -30,6 +30,7 @@ package kinesis
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/freshet/freshet/internal/awserr"
@@ -132,7 +133,17 @@ func (s *Service) settle(ctx context.Context, r streamRef, m *streamMeta, rev ui
 	}
 	changed := false
 	if m.Reshard != nil {
-		if err := s.carryOut(ctx, m); err != nil {
+		err := s.carryOut(ctx, m)
+		if errors.Is(err, store.ErrNotFound) {
+			// A parent's log is gone: the stream was deleted while this plan was carried
+			// out elsewhere. Drop the child logs this call may have created again.
+			if cur, _, err := s.load(ctx, r); err == nil && cur.ID == m.ID {
+				return nil, 0, fmt.Errorf("stream %s: open shard log missing", m.Name)
+			}
+			s.deleteLogs(ctx, m, m.Reshard.Open)
+			return nil, 0, r.notFound()
+		}
+		if err != nil {
 			return nil, 0, err
 		}
 		changed = true

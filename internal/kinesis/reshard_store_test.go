@@ -133,3 +133,38 @@ func TestApplyScalingConcurrent(t *testing.T) {
 		t.Fatalf("after concurrent splits of shard 0: %d shards, %d open, next index %d, %d children", len(m.Shards), m.openShards(), m.NextShardIndex, len(m.children(0)))
 	}
 }
+
+// TestReshardAfterDelete: a plan carried out late, after the stream was deleted, leaves no
+// child log behind.
+func TestReshardAfterDelete(t *testing.T) {
+	s, r := reshardService(t, nil, modeProvisioned)
+	ctx := t.Context()
+	m, err := s.update(ctx, r, func(m *streamMeta) error {
+		p := newPlanner(m, s.now().UnixMilli())
+		rg := m.shard(1).hashRange()
+		k, _ := splitKey(rg)
+		p.split(1, rg, k)
+		s.propose(m, p.op)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The stream is deleted meanwhile (logs, then metadata, as finishDelete does).
+	s.deleteLogs(ctx, m, m.Shards)
+	_, rev, err := s.store.MetaGet(ctx, r.key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.MetaDelete(ctx, r.key(), rev); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.settle(ctx, r, m, rev); err == nil || err.Error() != r.notFound().Error() {
+		t.Fatalf("settle after delete: got %v, want %v", err, r.notFound())
+	}
+	for _, sh := range m.Reshard.Open {
+		if _, err := s.store.State(ctx, m.logName(sh.Index)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("child log %d left behind: %v", sh.Index, err)
+		}
+	}
+}
