@@ -2,7 +2,9 @@ package conformance
 
 import (
 	"fmt"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -117,4 +119,153 @@ func TestGetRecordsTrimHorizonAndLatest(t *testing.T) {
 	if diff := cmp.Diff(third, got); diff != "" {
 		t.Fatalf("continuing after the end (-want +got):\n%s", diff)
 	}
+}
+
+func TestGetRecordsLimitAndLag(t *testing.T) {
+	clock := &grClock{t: time.Now().Truncate(time.Millisecond)}
+	e := newEnv(t, envOptions{Now: clock.Now})
+	e.createStream(t, "lag", 1)
+	want := grPut(t, e, "lag", "a", 10)
+	clock.Add(1500 * time.Millisecond)
+	it := grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: aws.String("lag"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	// A quoted iterator (as the AWS CLI's output leaves it) is accepted.
+	it = `"` + it + `"`
+	var got []grRecord
+	for i, n := range []int{3, 3, 3, 1} {
+		out := grGet(t, e, it, 3)
+		// A retried call with the same iterator answers the same.
+		again := grGet(t, e, it, 3)
+		if diff := cmp.Diff(grRecords(out.Records), grRecords(again.Records)); diff != "" {
+			t.Fatalf("call %d retried (-first +retry):\n%s", i, diff)
+		}
+		if len(out.Records) != n {
+			t.Fatalf("call %d: %d records, want %d", i, len(out.Records), n)
+		}
+		wantLag := int64(1500)
+		if i == 3 {
+			wantLag = 0
+		}
+		if lag := aws.ToInt64(out.MillisBehindLatest); lag != wantLag {
+			t.Fatalf("call %d: MillisBehindLatest %d, want %d", i, lag, wantLag)
+		}
+		got = append(got, grRecords(out.Records)...)
+		it = aws.ToString(out.NextShardIterator)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("records (-want +got):\n%s", diff)
+	}
+	for _, r := range grGet(t, e, grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: aws.String("lag"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon}), 1).Records {
+		if at := aws.ToTime(r.ApproximateArrivalTimestamp); !at.Equal(clock.Now().Add(-1500*time.Millisecond)) || r.EncryptionType != "" {
+			t.Fatalf("record arrival %v encryption %q, want %v and none", at, r.EncryptionType, clock.Now().Add(-1500*time.Millisecond))
+		}
+	}
+}
+
+// TestGetRecordsManyConsumers has readers share a shard while a producer writes: each reads
+// every record exactly once, in order.
+func TestGetRecordsManyConsumers(t *testing.T) {
+	const readers, batches, perBatch = 8, 20, 50
+	e := newEnv(t, envOptions{})
+	e.createStream(t, "fanout", 1)
+	its := make([]string, readers)
+	for i := range its {
+		its[i] = grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: aws.String("fanout"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	}
+	var want []grRecord
+	var wg sync.WaitGroup
+	got := make([][]grRecord, readers)
+	errs := make(chan error, readers+1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for b := range batches {
+			entries := make([]types.PutRecordsRequestEntry, perBatch)
+			for i := range entries {
+				entries[i] = types.PutRecordsRequestEntry{PartitionKey: aws.String(fmt.Sprintf("k%d", i)), Data: fmt.Appendf(nil, "%d/%d", b, i)}
+			}
+			out, err := e.Client.PutRecords(t.Context(), &kinesis.PutRecordsInput{StreamName: aws.String("fanout"), Records: entries})
+			if err != nil {
+				errs <- err
+				return
+			}
+			for i, r := range out.Records {
+				want = append(want, grRecord{aws.ToString(r.SequenceNumber), *entries[i].PartitionKey, string(entries[i].Data)})
+			}
+		}
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			it := its[r]
+			for len(got[r]) < batches*perBatch && time.Now().Before(deadline) {
+				out, err := e.Client.GetRecords(t.Context(), &kinesis.GetRecordsInput{ShardIterator: aws.String(it), Limit: aws.Int32(int32(37 + r*13))})
+				if err != nil {
+					errs <- err
+					return
+				}
+				got[r] = append(got[r], grRecords(out.Records)...)
+				it = aws.ToString(out.NextShardIterator)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for r := range readers {
+		if diff := cmp.Diff(want, got[r]); diff != "" {
+			t.Fatalf("reader %d (-want +got):\n%s", r, diff)
+		}
+	}
+}
+
+func TestGetRecordsRetention(t *testing.T) {
+	// One hour of retention lasts 50ms: the default 24 hours are 1.2s (the engine wants at
+	// least its 1s duplicate window).
+	e := newEnv(t, envOptions{RetentionHour: 50 * time.Millisecond})
+	e.createStream(t, "short", 1)
+	stream := aws.String("short")
+	old := grPut(t, e, "short", "old", 3)
+	stale := grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: stream, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	if got, _ := grDrain(t, e, stale, 0); !cmp.Equal(old, got) {
+		t.Fatalf("before expiry: got %v, want %v", got, old)
+	}
+	grPoll(t, "records to expire", func() bool {
+		got, _ := grDrain(t, e, grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: stream, ShardIteratorType: types.ShardIteratorTypeTrimHorizon}), 0)
+		return len(got) == 0
+	})
+	// The trim horizon moved: new records are read, and an iterator issued before the
+	// expiry starts at the horizon too.
+	fresh := grPut(t, e, "short", "new", 2)
+	for _, it := range []string{stale, grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: stream, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})} {
+		if got, _ := grDrain(t, e, it, 0); !cmp.Equal(fresh, got) {
+			t.Fatalf("after expiry: got %v, want %v", got, fresh)
+		}
+	}
+	// A longer retention applies to records already stored.
+	if _, err := e.Client.IncreaseStreamRetentionPeriod(t.Context(), &kinesis.IncreaseStreamRetentionPeriodInput{StreamName: stream, RetentionPeriodHours: aws.Int32(1000)}); err != nil {
+		t.Fatal(err)
+	}
+	written := time.Now()
+	for time.Since(written) < 1500*time.Millisecond { // longer than the old retention of 1.2s
+		if got, _ := grDrain(t, e, grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: stream, ShardIteratorType: types.ShardIteratorTypeTrimHorizon}), 0); !cmp.Equal(fresh, got) {
+			t.Fatalf("%v after IncreaseStreamRetentionPeriod: got %v, want %v", time.Since(written), got, fresh)
+		}
+		time.Sleep(50 * time.Millisecond) // re-check every 50ms until the old retention has passed
+	}
+}
+
+// grPoll waits up to 10 seconds for cond.
+func grPoll(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if cond() {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
 }

@@ -29,6 +29,7 @@ package kinesis
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/freshet/freshet/internal/auth"
 	"github.com/freshet/freshet/internal/awserr"
@@ -65,6 +66,9 @@ const (
 	maxGetRecordsLimit     = 10000
 	// maxGetRecordsBytes caps one answer's data and partition keys.
 	maxGetRecordsBytes = 10 << 20
+	// firstReadBatches bounds the engine read of an iterator's first GetRecords, before the
+	// size of the shard's batches is known.
+	firstReadBatches = 32
 )
 
 func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
@@ -116,25 +120,35 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 		limit = int(*in.Limit)
 	}
 
+	// Size the engine read: enough batches for limit records at the records per batch the
+	// previous call saw (plus the first batch, which may be partly read already), or at most
+	// firstReadBatches on an iterator's first call.
+	readBatches := min(limit, firstReadBatches) + 1
+	if it.PerBatch > 0 {
+		readBatches = (limit+it.PerBatch-1)/it.PerBatch + 1
+	}
 	from, _ := splitPosition(it.Position)
-	res, err := s.store.Read(ctx, m.logName(it.Shard), store.ReadRequest{From: max(from, 1), Max: limit + 1, MaxBytes: maxGetRecordsBytes})
+	res, err := s.store.Read(ctx, m.logName(it.Shard), store.ReadRequest{From: max(from, 1), Max: readBatches, MaxBytes: maxGetRecordsBytes})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, shardNotFound(r, it.Shard)
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &GetRecordsOutput{Records: []Record{}}
+	batches := make([]*batch, len(res.Msgs))
+	seen := 0
+	for i, msg := range res.Msgs {
+		if batches[i], err = decodeBatch(msg.Data); err != nil {
+			return nil, fmt.Errorf("read %s: %w", m.logName(it.Shard), err)
+		}
+		seen += len(batches[i].Records)
+	}
+	out := &GetRecordsOutput{Records: make([]Record, 0, min(limit, seen))}
 	next, bytes := it.Position, 0
 	var unreadMs int64 // arrival of the first record not returned; 0 when all were
-	var lastMs int64   // arrival of the last batch read
 read:
-	for _, msg := range res.Msgs {
-		b, err := decodeBatch(msg.Data)
-		if err != nil {
-			return nil, err
-		}
-		lastMs = b.ArrivalMs
+	for k, msg := range res.Msgs {
+		b := batches[k]
 		for i, rec := range b.Records {
 			pos := position(msg.Seq, i)
 			if pos < it.Position {
@@ -158,12 +172,15 @@ read:
 		out.MillisBehindLatest = max(now.UnixMilli()-unreadMs, 1)
 	case res.Pending > 0:
 		// The first unread record is in a batch not read; it arrived after the last one read.
-		out.MillisBehindLatest = max(now.UnixMilli()-lastMs, 1)
+		out.MillisBehindLatest = max(now.UnixMilli()-batches[len(batches)-1].ArrivalMs, 1)
 	case sh.ClosedMs != 0:
 		out.ChildShards = nonNil(m.children(it.Shard))
 		return out, nil
 	}
 	it.Position, it.IssuedMs = next, now.UnixMilli()
+	if len(batches) > 0 {
+		it.PerBatch = (seen + len(batches) - 1) / len(batches)
+	}
 	token := sealIterator(aead, it)
 	out.NextShardIterator = &token
 	return out, nil

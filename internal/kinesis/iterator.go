@@ -50,6 +50,9 @@ type shardIterator struct {
 	// whose index is >= Position.
 	Position uint64
 	IssuedMs int64
+	// PerBatch is how many records the batches the previous GetRecords read held on average
+	// (0: unknown); it sizes the next engine read (see GetRecords).
+	PerBatch int
 }
 
 // iteratorSealer holds the AEAD that seals iterators, loaded once on first use.
@@ -120,6 +123,7 @@ func sealIterator(aead cipher.AEAD, it *shardIterator) string {
 	p = binary.AppendUvarint(p, uint64(it.Shard))
 	p = binary.AppendUvarint(p, it.Position)
 	p = binary.AppendUvarint(p, uint64(it.IssuedMs))
+	p = binary.AppendUvarint(p, uint64(it.PerBatch))
 	// Zero padding: the sealed part (nonce, payload, tag) fills whole 16-byte blocks.
 	overhead := aead.NonceSize() + aead.Overhead()
 	n := max(len(p)+overhead, iteratorMinSealed)
@@ -183,13 +187,14 @@ func openIterator(aead cipher.AEAD, token string) (*shardIterator, error) {
 	shard := num()
 	it.Position = num()
 	issued := num()
+	perBatch := num()
 	for _, b := range p {
 		ok = ok && b == 0
 	}
-	if !ok || shard > 1<<31-1 || issued > 1<<62 {
+	if !ok || shard > 1<<31-1 || issued > 1<<62 || perBatch > 1<<batchIndexBits {
 		return nil, errInvalidIterator()
 	}
-	it.Shard, it.IssuedMs = int(shard), int64(issued)
+	it.Shard, it.IssuedMs, it.PerBatch = int(shard), int64(issued), int(perBatch)
 	return it, nil
 }
 

@@ -22,7 +22,7 @@ func testAEAD(t testing.TB) cipher.AEAD {
 
 var testIterator = shardIterator{
 	Account: "000000000000", Region: "us-east-1", Stream: "orders", StreamID: "abcdefghij0123456789-xyz",
-	Shard: 7, Position: position(123456, 42), IssuedMs: 1795671884057,
+	Shard: 7, Position: position(123456, 42), IssuedMs: 1795671884057, PerBatch: 500,
 }
 
 func TestIteratorRoundTrip(t *testing.T) {
