@@ -131,3 +131,24 @@ func TestDescribeStreamValidation(t *testing.T) {
 		{"not found in another account by ARN", desc(&kinesis.DescribeStreamInput{StreamARN: aws.String("arn:aws:kinesis:us-east-1:111111111111:stream/missing")})},
 	})
 }
+
+func TestDescribeStreamNamespaces(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := t.Context()
+	for _, c := range []*kinesis.Client{e.client("111111111111", "us-east-1"), e.client("AKIDEXAMPLE", "eu-west-1")} {
+		if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("theirs"), ShardCount: aws.Int32(1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := e.Client.DescribeStream(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("theirs")})
+	wantError(t, err, "ResourceNotFoundException", "Stream theirs under account 000000000000 not found.")
+	for _, arn := range []string{"arn:aws:kinesis:us-east-1:111111111111:stream/theirs", "arn:aws:kinesis:eu-west-1:000000000000:stream/theirs"} {
+		out, err := e.Client.DescribeStream(ctx, &kinesis.DescribeStreamInput{StreamARN: aws.String(arn)})
+		if err != nil {
+			t.Fatalf("%s: %v", arn, err)
+		}
+		if *out.StreamDescription.StreamARN != arn {
+			t.Errorf("described %s as %s", arn, *out.StreamDescription.StreamARN)
+		}
+	}
+}
