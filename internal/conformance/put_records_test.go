@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -107,4 +108,48 @@ func TestPutRecordsHashRouting(t *testing.T) {
 	wantError(t, err, "InvalidArgumentException", "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was "+tooBig)
 	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String("a"), Data: []byte{}, ExplicitHashKey: aws.String(tooBig)})
 	wantError(t, err, "InvalidArgumentException", "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was "+tooBig)
+}
+
+// Writes follow the stream's state and encryption: CREATING is not found, UPDATING (here:
+// while encryption starts) takes writes, and answers carry the stream's EncryptionType.
+// StreamARN addresses the stream as StreamName does.
+func TestPutRecordsStreamState(t *testing.T) {
+	clock := &putClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
+	ctx := t.Context()
+	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("state"), ShardCount: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("state"), PartitionKey: aws.String("a"), Data: []byte("x")})
+	wantError(t, err, "ResourceNotFoundException", "Stream state under account 000000000000 not found.")
+	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("state"), Records: putEntries(2, 1)})
+	wantError(t, err, "ResourceNotFoundException", "Stream state under account 000000000000 not found.")
+
+	clock.Advance(time.Minute) // ACTIVE
+	arn := aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/state")
+	one, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamARN: arn, PartitionKey: aws.String("a"), Data: []byte("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.EncryptionType != types.EncryptionTypeNone {
+		t.Fatalf("EncryptionType %q, want NONE", one.EncryptionType)
+	}
+	if _, err := e.Client.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{StreamName: aws.String("state"), EncryptionType: types.EncryptionTypeKms, KeyId: aws.String("alias/aws/kinesis")}); err != nil {
+		t.Fatal(err)
+	}
+	// UPDATING for a minute: still writable, and encrypted from now on.
+	out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamARN: arn, StreamName: aws.String("state"), Records: putEntries(3, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.EncryptionType != types.EncryptionTypeKms || *out.FailedRecordCount != 0 {
+		t.Fatalf("EncryptionType %q, %d failed; want KMS, 0", out.EncryptionType, *out.FailedRecordCount)
+	}
+	one, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("state"), PartitionKey: aws.String("a"), Data: []byte("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.EncryptionType != types.EncryptionTypeKms {
+		t.Fatalf("EncryptionType %q, want KMS", one.EncryptionType)
+	}
 }
