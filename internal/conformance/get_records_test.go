@@ -10,6 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/freshet/freshet/internal/auth"
+	fkinesis "github.com/freshet/freshet/internal/kinesis"
 )
 
 // grRecord is what a test compares of a record.
@@ -268,4 +271,129 @@ func grPoll(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Fatalf("timed out waiting for %s", what)
+}
+
+// TestGetRecordsClosedShard reads a split shard to its end: the last answer carries the
+// children and no NextShardIterator.
+func TestGetRecordsClosedShard(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := t.Context()
+	e.createStream(t, "closing", 1)
+	stream := aws.String("closing")
+	want := grPut(t, e, "closing", "a", 3)
+	latest := grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: stream, ShardIteratorType: types.ShardIteratorTypeLatest})
+	if _, err := e.Client.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: stream, ShardToSplit: aws.String("shardId-000000000000"),
+		NewStartingHashKey: aws.String("170141183460469231731687303715884105728")}); err != nil {
+		t.Fatal(err)
+	}
+	grPoll(t, "the split to finish", func() bool {
+		out, err := e.Client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: stream})
+		return err == nil && out.StreamDescriptionSummary.StreamStatus == types.StreamStatusActive && aws.ToInt32(out.StreamDescriptionSummary.OpenShardCount) == 2
+	})
+	grPut(t, e, "closing", "b", 4) // to the children
+	children := []types.ChildShard{
+		{ShardId: aws.String("shardId-000000000001"), ParentShards: []string{"shardId-000000000000"},
+			HashKeyRange: &types.HashKeyRange{StartingHashKey: aws.String("0"), EndingHashKey: aws.String("170141183460469231731687303715884105727")}},
+		{ShardId: aws.String("shardId-000000000002"), ParentShards: []string{"shardId-000000000000"},
+			HashKeyRange: &types.HashKeyRange{StartingHashKey: aws.String("170141183460469231731687303715884105728"), EndingHashKey: aws.String("340282366920938463463374607431768211455")}},
+	}
+	opts := cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".noSmithyDocumentSerde" }, cmp.Ignore())
+
+	it := grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: stream, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	first := grGet(t, e, it, 2)
+	if first.NextShardIterator == nil || first.ChildShards != nil || len(first.Records) != 2 {
+		t.Fatalf("first page: %d records, next %v, children %v; want 2, an iterator, none", len(first.Records), first.NextShardIterator, first.ChildShards)
+	}
+	last := grGet(t, e, *first.NextShardIterator, 2)
+	got := append(grRecords(first.Records), grRecords(last.Records)...)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("closed shard records (-want +got):\n%s", diff)
+	}
+	if last.NextShardIterator != nil || aws.ToInt64(last.MillisBehindLatest) != 0 {
+		t.Fatalf("end of closed shard: next %v, behind %d; want null and 0", last.NextShardIterator, aws.ToInt64(last.MillisBehindLatest))
+	}
+	if diff := cmp.Diff(children, last.ChildShards, opts); diff != "" {
+		t.Fatalf("ChildShards (-want +got):\n%s", diff)
+	}
+	// An iterator taken at the end before the split reaches the end at once.
+	end := grGet(t, e, latest, 0)
+	if len(end.Records) != 0 || end.NextShardIterator != nil || !cmp.Equal(children, end.ChildShards, opts) {
+		t.Fatalf("LATEST before the split: %d records, next %v, children %v", len(end.Records), end.NextShardIterator, end.ChildShards)
+	}
+}
+
+func TestGetRecordsLimits(t *testing.T) {
+	clock := &grClock{t: time.Now().Truncate(time.Millisecond)}
+	e := newEnv(t, envOptions{EnforceLimits: true, Now: clock.Now})
+	ctx := t.Context()
+	e.createStream(t, "limited", 1)
+	stream := aws.String("limited")
+	throttled := "Rate exceeded for shard shardId-000000000000 in stream limited under account 000000000000."
+	it := grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: stream, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	for i := range 5 {
+		if _, err := e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it)}); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	_, err := e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it)})
+	wantError(t, err, "ProvisionedThroughputExceededException", throttled)
+	clock.Add(200 * time.Millisecond) // one call per 200ms
+	if _, err := e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it)}); err != nil {
+		t.Fatalf("after 200ms: %v", err)
+	}
+
+	// 3 MiB written a MiB per second, then read at once: the shard's reads pause until its
+	// 2 MiB/s budget is back above zero, 0.5s later.
+	for range 3 {
+		clock.Add(time.Second)
+		entries := []types.PutRecordsRequestEntry{
+			{PartitionKey: aws.String("a"), Data: make([]byte, 512<<10-1)},
+			{PartitionKey: aws.String("b"), Data: make([]byte, 512<<10-1)},
+		}
+		if out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: stream, Records: entries}); err != nil || aws.ToInt32(out.FailedRecordCount) != 0 {
+			t.Fatalf("PutRecords: %v", err)
+		}
+	}
+	out := grGet(t, e, it, 0)
+	if len(out.Records) != 6 {
+		t.Fatalf("read %d records, want 6", len(out.Records))
+	}
+	clock.Add(400 * time.Millisecond)
+	_, err = e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: out.NextShardIterator})
+	wantError(t, err, "ProvisionedThroughputExceededException", throttled)
+	clock.Add(200 * time.Millisecond)
+	if _, err := e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: out.NextShardIterator}); err != nil {
+		t.Fatalf("after the read budget recovered: %v", err)
+	}
+}
+
+// TestShardIteratorKeyShared checks that iterators work on every node sharing the engine
+// (another service over the same store) and across a restart.
+func TestShardIteratorKeyShared(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, envOptions{DataDir: dir})
+	e.createStream(t, "keyed", 1)
+	want := grPut(t, e, "keyed", "a", 3)
+	it := grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: aws.String("keyed"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+
+	other, err := fkinesis.New(t.Context(), fkinesis.Options{Store: e.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := auth.WithScope(t.Context(), auth.Scope{Account: "000000000000", Region: "us-east-1"})
+	out, err := other.GetRecords(ctx, &fkinesis.GetRecordsInput{ShardIterator: &it})
+	if err != nil {
+		t.Fatalf("iterator on another node: %v", err)
+	}
+	if len(out.Records) != len(want) {
+		t.Fatalf("another node read %d records, want %d", len(out.Records), len(want))
+	}
+
+	e.Svc.Close()
+	e.Store.Close()
+	e = newEnv(t, envOptions{DataDir: dir})
+	if got, _ := grDrain(t, e, it, 0); !cmp.Equal(want, got) {
+		t.Fatalf("after a restart: got %v, want %v", got, want)
+	}
 }
