@@ -30,6 +30,12 @@ var errInternalEntry = awserr.New(awserr.InternalFailure, "Internal service fail
 // errDryRun answers a data-plane request with DryRun set that would have succeeded.
 var errDryRun = awserr.New(awserr.DryRunOperation, "Request would have succeeded, but DryRun flag is set.")
 
+// batchBufs recycles encoded batches: the engine copies a message before Append returns.
+var batchBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBatch is the largest buffer kept for reuse; rare large batches are not pinned.
+const maxPooledBatch = 1 << 20
+
 // router finds the open shard owning a hash key; it is built once per request.
 type router struct {
 	shards []*shardMeta    // open shards, by starting hash key
@@ -177,7 +183,15 @@ func (s *Service) putOnce(ctx context.Context, m *streamMeta, entries []putEntry
 			return
 		}
 		b := &batch{KMS: m.EncryptionType == "KMS", ArrivalMs: arrivalMs, Records: recs[:n]}
-		seq, err := s.store.Append(ctx, m.logName(sh.Index), appendBatch(make([]byte, 0, size), b))
+		buf := batchBufs.Get().(*[]byte)
+		if cap(*buf) < size {
+			*buf = make([]byte, 0, size)
+		}
+		*buf = appendBatch((*buf)[:0], b)
+		seq, err := s.store.Append(ctx, m.logName(sh.Index), *buf)
+		if cap(*buf) <= maxPooledBatch {
+			batchBufs.Put(buf)
+		}
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			closed[p] = idx[:n]
