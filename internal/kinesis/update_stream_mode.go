@@ -7,12 +7,12 @@ package kinesis
 //     reads UPDATING for --state-delay (no delay: ACTIVE at once). A stream that is not
 //     ACTIVE gives ResourceInUseException; switching to ON_DEMAND past the on-demand stream
 //     limit gives LimitExceededException (CreateStream's text).
-//   - The stream keeps its current shards either way. WarmThroughputMiBps (only with
+//   - The stream keeps its current shards either way; once ON_DEMAND, the autoscaling loop
+//     (autoscale.go) reshapes them from the write rates. WarmThroughputMiBps (only with
 //     ON_DEMAND) is recorded.
 //   - Asking for the mode the stream already has succeeds without change.
 //
 // Differences from AWS:
-//   - No on-demand scaling: an ON_DEMAND stream keeps its shards until resharded.
 //   - AWS allows two mode switches per rolling 24 hours; Freshet does not count them.
 //   - Asking for the current mode succeeding is Freshet's choice (not verified), and the
 //     text refusing WarmThroughputMiBps with PROVISIONED is Freshet's own.
