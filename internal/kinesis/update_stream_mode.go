@@ -65,7 +65,6 @@ func (s *Service) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInpu
 			}
 		}
 	}
-	now := s.now()
 	_, err = s.update(ctx, r, func(m *streamMeta) error {
 		if err := s.requireActive(m); err != nil {
 			return err
@@ -81,11 +80,7 @@ func (s *Service) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInpu
 			w := int(*in.WarmThroughputMiBps)
 			m.WarmThroughputMiBps = &w
 		}
-		if s.opts.StateDelay > 0 {
-			m.Status, m.StatusUntil = statusUpdating, now.Add(s.opts.StateDelay).UnixMilli()
-		} else {
-			m.Status, m.StatusUntil = statusActive, 0
-		}
+		s.enterUpdating(m)
 		return nil
 	})
 	if err != nil && !errors.Is(err, errUnchanged) {
