@@ -1,6 +1,7 @@
 package awsproto
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -180,4 +181,27 @@ func TestTimeJSON(t *testing.T) {
 	if b, _ := NewTime(time.Unix(946684800, 0)).MarshalJSON(); string(b) != "946684800" {
 		t.Errorf("MarshalJSON = %s, want 946684800", b)
 	}
+}
+
+// FuzzDecode: any body either decodes or is a SerializationException in AWS's words; the
+// slow path (conform) never accepts a body that encoding/json then refuses.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		``, `{}`, `{"Name":"a","Count":1.5}`, `{"Data":"YWJj","Records":[{"N":2.5,"Type":"x"}]}`,
+		`{"Tags":{"a":"b"},"Filter":{"Type":"T","N":1e3},"When":1.5e9}`, `{"Flag":"TRUE","Unknown":{"x":[1,{"y":null}]}}`,
+		`{"List":["a",null],"Count":-0.5}`, `{"Name":"a"}garbage`, `{"Name":`, `[{"Name":1}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var in testInput
+		err := JSON.Decode(body, &in)
+		if err == nil {
+			return
+		}
+		e, ok := awserr.As(err)
+		if !ok || e.Code != awserr.Serialization || strings.HasPrefix(e.Message, "Unable to read the request") {
+			t.Fatalf("Decode(%q) = %v", body, err)
+		}
+	})
 }
