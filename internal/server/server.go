@@ -137,6 +137,15 @@ const exposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz
 // ServeHTTP answers one request, checking it in AWS's order: CORS preflight, method, body
 // size, target, JSON well-formedness, credential, then the operation (which decodes and
 // validates its input).
+//
+// Differences from AWS:
+//   - Every body is read as awsJson1_1 whatever its Content-Type (AWS answers
+//     application/json with a Coral 1.0 envelope, and a missing or other type with XML).
+//   - Errors to non-POST requests have a JSON body (AWS: XML), so that every answer has one
+//     shape.
+//   - Member names match case-insensitively and base64 with unused trailing bits is
+//     accepted (encoding/json's leniency; AWS refuses both).
+//   - A body over MaxBody is a 413 SerializationException with a message (AWS: a bare 413).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := newRequestID()
