@@ -146,8 +146,9 @@ const exposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz
 //   - Member names match case-insensitively and base64 with unused trailing bits is
 //     accepted (encoding/json's leniency; AWS refuses both).
 //   - A body over MaxBody is a 413 SerializationException with a message (AWS: a bare 413).
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 	reqID := newRequestID()
 	codec := awsproto.JSON
 	h := w.Header()
@@ -162,7 +163,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("panic", "op", op, "req_id", reqID, "err", p, "stack", string(debug.Stack()))
 			s.writeError(w, r, codec, reqID, op, fmt.Errorf("panic: %v", p))
 		}
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "op", op, "req_id", reqID, "dur", time.Since(start))
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "op", op, "status", w.status, "req_id", reqID, "dur", time.Since(start))
 	}()
 	if r.Header.Get("Origin") != "" {
 		h.Set("Access-Control-Allow-Origin", "*")
@@ -196,7 +197,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, codec, reqID, op, e)
 		return
 	}
-	body, err := s.readBody(w, r)
+	body, err := s.readBody(rw, r) // the server's own writer: it closes the connection after a 413
 	if err != nil {
 		if e, ok := awserr.As(err); ok {
 			s.writeError(w, r, codec, reqID, op, e)
@@ -235,6 +236,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", codec.ContentType())
 	w.Write(b)
 }
+
+// statusWriter remembers the status sent, for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer (flushing event streams).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // readBody reads the whole body, refusing one over the limit (413) as soon as it is known:
 // from Content-Length before reading anything, or after MaxBody+1 bytes of a chunked body.

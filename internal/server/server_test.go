@@ -305,6 +305,14 @@ func TestSuccess(t *testing.T) {
 	if r.header.Get("x-amzn-RequestId") == r2.header.Get("x-amzn-RequestId") {
 		t.Errorf("two requests share the request id %s", r.header.Get("x-amzn-RequestId"))
 	}
+	// Each request leaves an access-log line with its operation, status and request id.
+	ts.do(t, request{target: describeSum, body: `{"StreamName":"nope"}`})
+	if !regexp.MustCompile(`msg=request method=POST path=/ op=DescribeStreamSummary status=400 req_id=[0-9a-f-]{36} `).MatchString(ts.logs.String()) {
+		t.Errorf("no access-log line for a failed DescribeStreamSummary in:\n%s", ts.logs.String())
+	}
+	if !regexp.MustCompile(`op=DescribeStreamSummary status=200 req_id=` + r2.header.Get("x-amzn-RequestId")).MatchString(ts.logs.String()) {
+		t.Errorf("no access-log line for request %s", r2.header.Get("x-amzn-RequestId"))
+	}
 	h := ts.do(t, request{method: "GET", path: "/healthz", noAuth: true})
 	checkCommon(t, h)
 	if h.status != 200 || h.body != "ok\n" {
