@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,9 +39,9 @@ import (
 const (
 	benchRecords    = 500 // records per batch (one engine message), the PutRecords maximum
 	benchRecordSize = 100
-	benchProducers  = 16 // concurrent appenders or readers
-	benchReadMax    = 10 // messages per read: 5,000 records, half the GetRecords maximum
-	benchFill       = 5000
+	benchProducers  = 16   // concurrent appenders or readers
+	benchReadMax    = 10   // messages per read: up to 5,000 records, half the GetRecords maximum
+	benchFill       = 5000 // messages of 500 records written before reads (280 MB)
 )
 
 // benchLayout is one way of placing a Kinesis stream's shards in the engine.
@@ -206,14 +207,14 @@ func openBench(tb testing.TB, memory bool) *Store {
 	return s
 }
 
-// benchBatch is one PutRecords batch for one shard as the service stores it: 500 records of
-// 100 random bytes with their partition keys, in the kinesis batch layout.
-func benchBatch() []byte {
+// benchBatch is one PutRecords batch for one shard as the service stores it: records of 100
+// random bytes with their partition keys, in the kinesis batch layout.
+func benchBatch(records int) []byte {
 	b := []byte{1, 0}
 	b = binary.AppendUvarint(b, uint64(time.Now().UnixMilli()))
-	b = binary.AppendUvarint(b, benchRecords)
+	b = binary.AppendUvarint(b, uint64(records))
 	data := make([]byte, benchRecordSize)
-	for i := range benchRecords {
+	for i := range records {
 		pk := "pk-" + strconv.Itoa(i)
 		b = binary.AppendUvarint(b, uint64(len(pk)))
 		b = append(b, pk...)
@@ -273,7 +274,7 @@ func BenchmarkShardCreate(b *testing.B) {
 					continue // one engine call whatever the shard count
 				}
 				b.Run(fmt.Sprintf("%s/%s/workers=%d", lay.name, st.name, workers), func(b *testing.B) {
-					payload := benchBatch()
+					payload := benchBatch(benchRecords)
 					var createMs, heap, rss, gr, heapW, rssW float64
 					iters := 0
 					for b.Loop() {
@@ -329,11 +330,12 @@ func BenchmarkAppend(b *testing.B) {
 					if err := l.create(ctx, n, 8); err != nil {
 						b.Fatal(err)
 					}
-					payload := benchBatch()
+					payload := benchBatch(benchRecords)
 					var next atomic.Int64
 					b.SetBytes(int64(len(payload)))
 					b.SetParallelism(benchProducers / runtime.GOMAXPROCS(0))
 					b.ResetTimer()
+					cpu := cpuTime()
 					b.RunParallel(func(pb *testing.PB) {
 						for pb.Next() {
 							shard := int(next.Add(1) % int64(n))
@@ -343,65 +345,89 @@ func BenchmarkAppend(b *testing.B) {
 							}
 						}
 					})
-					reportRate(b, 1)
+					reportRate(b, 1, benchRecords, cpuTime()-cpu)
 				})
 			}
 		}
 	}
 }
 
-// BenchmarkRead measures batched reads (10 messages = 5,000 records) at random positions of
-// 4 or 500 shards holding 5,000 batches written round-robin, from concurrent readers.
+// BenchmarkRead measures batched reads of 10 messages at random positions of 4 or 500 shards
+// written round-robin, from concurrent readers: messages of 500 records (5,000 of them, as
+// PutRecords writes) or of one record (50,000, as PutRecord writes).
 func BenchmarkRead(b *testing.B) {
 	for _, st := range benchStorages {
 		for _, lay := range benchLayouts {
 			for _, n := range []int{4, 500} {
-				b.Run(fmt.Sprintf("%s/%s/shards=%d", lay.name, st.name, n), func(b *testing.B) {
-					s := openBench(b, st.memory)
-					defer s.Close()
-					l := lay.new(s)
-					ctx := context.Background()
-					if err := l.create(ctx, n, 8); err != nil {
-						b.Fatal(err)
-					}
-					payload := benchBatch()
-					for i := range benchFill {
-						if _, err := l.append(ctx, i%n, payload); err != nil {
-							b.Fatal(err)
-						}
-					}
-					depth := benchFill / n
-					var next atomic.Int64
-					b.SetBytes(int64(benchReadMax * len(payload)))
-					b.SetParallelism(benchProducers / runtime.GOMAXPROCS(0))
-					b.ResetTimer()
-					b.RunParallel(func(pb *testing.PB) {
-						for pb.Next() {
-							shard := int(next.Add(1) % int64(n))
-							k := rand.IntN(depth - benchReadMax + 1)
-							msgs, err := l.read(ctx, shard, l.pos(shard, k, n), benchReadMax)
-							if err != nil || len(msgs) != benchReadMax {
-								b.Errorf("read shard %d at %d: %d msgs, %v", shard, k, len(msgs), err)
-								return
-							}
-						}
+				for _, records := range []int{benchRecords, 1} {
+					b.Run(fmt.Sprintf("%s/%s/shards=%d/records=%d", lay.name, st.name, n, records), func(b *testing.B) {
+						benchRead(b, st.memory, lay.new, n, records)
 					})
-					reportRate(b, benchReadMax)
-				})
+				}
 			}
 		}
 	}
 }
 
-// reportRate reports engine messages and Kinesis records per second, msgsPerOp per op.
-func reportRate(b *testing.B, msgsPerOp int) {
+func benchRead(b *testing.B, memory bool, newLayout func(*Store) benchLayout, n, records int) {
+	s := openBench(b, memory)
+	defer s.Close()
+	l := newLayout(s)
+	ctx := context.Background()
+	if err := l.create(ctx, n, 8); err != nil {
+		b.Fatal(err)
+	}
+	payload := benchBatch(records)
+	fill := benchFill
+	if records == 1 {
+		fill = 10 * benchFill
+	}
+	for i := range fill {
+		if _, err := l.append(ctx, i%n, payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+	depth := fill / n
+	var next atomic.Int64
+	b.SetBytes(int64(benchReadMax * len(payload)))
+	b.SetParallelism(benchProducers / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	cpu := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			shard := int(next.Add(1) % int64(n))
+			k := rand.IntN(depth - benchReadMax + 1)
+			msgs, err := l.read(ctx, shard, l.pos(shard, k, n), benchReadMax)
+			if err != nil || len(msgs) != benchReadMax {
+				b.Errorf("read shard %d at %d: %d msgs, %v", shard, k, len(msgs), err)
+				return
+			}
+		}
+	})
+	reportRate(b, benchReadMax, records, cpuTime()-cpu)
+}
+
+// reportRate reports engine messages and Kinesis records per second (msgsPerOp per op), and
+// the process CPU time (user + system, all goroutines: client and engine) per message,
+// which other load on the machine disturbs less than the rates.
+func reportRate(b *testing.B, msgsPerOp, records int, cpu time.Duration) {
 	secs := b.Elapsed().Seconds()
 	if secs == 0 {
 		return
 	}
 	msgs := float64(b.N*msgsPerOp) / secs
 	b.ReportMetric(msgs, "msgs/s")
-	b.ReportMetric(msgs*benchRecords, "records/s")
+	b.ReportMetric(msgs*float64(records), "records/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*msgsPerOp), "cpu-us/msg")
+}
+
+// cpuTime is the CPU time the process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestBenchLayouts checks that both layouts store and read back the same shard contents, so
