@@ -42,7 +42,12 @@ var errStalePlan = errors.New("autoscale plan is stale")
 
 // scaler is the autoscaling loop's memory, owned by its goroutine.
 type scaler struct {
-	coldSince map[limitKey]time.Time // when each open shard was first seen cold, lately
+	started time.Time
+	// coldSince is, per open shard seen, since when it has been cold (zero: it was not
+	// at the last look). A shard first seen cold has been cold since it was created or
+	// since the loop started, whichever is later: the rate window covers the time
+	// between two looks.
+	coldSince map[limitKey]time.Time
 }
 
 // startAutoscaler starts the loop; Close stops it.
@@ -68,7 +73,7 @@ func (s *Service) startAutoscaler() {
 		defer s.bg.Done()
 		t := time.NewTicker(o.AutoscaleInterval)
 		defer t.Stop()
-		sc := &scaler{coldSince: map[limitKey]time.Time{}}
+		sc := &scaler{started: s.now(), coldSince: map[limitKey]time.Time{}}
 		for {
 			select {
 			case <-s.bgCtx.Done():
@@ -107,7 +112,7 @@ func (s *Service) autoscale(ctx context.Context, sc *scaler) error {
 	seen := map[limitKey]time.Time{}
 	for _, m := range streams {
 		room := s.opts.ShardLimit - accountOpen[m.Account+"/"+m.Region]
-		splits, merges := s.scaleDecision(m, now, sc.coldSince, seen, room)
+		splits, merges := s.scaleDecision(m, now, sc, seen, room)
 		if len(splits) == 0 && len(merges) == 0 {
 			continue
 		}
@@ -123,23 +128,26 @@ func (s *Service) autoscale(ctx context.Context, sc *scaler) error {
 }
 
 // scaleDecision picks the open shards of m to split and the adjacent pairs (lower, upper)
-// to merge, at most room more shards. It records in seen when each cold shard was first
-// seen cold (carried over from coldSince).
-func (s *Service) scaleDecision(m *streamMeta, now time.Time, coldSince, seen map[limitKey]time.Time, room int) (splits []int, merges [][2]int) {
+// to merge, at most room more shards. It records in seen the new coldSince of m's shards.
+func (s *Service) scaleDecision(m *streamMeta, now time.Time, sc *scaler, seen map[limitKey]time.Time, room int) (splits []int, merges [][2]int) {
 	open := m.openByHash()
 	o := &s.opts
 	ready := make([]bool, len(open)) // cold for long enough to merge
 	for i, sh := range open {
 		recs, bytes := s.limits.writeRate(m.ID, sh.Index, now)
 		k := limitKey{m.ID, sh.Index}
+		seen[k] = time.Time{}
 		switch {
 		case recs > o.AutoscaleSplitAt*shardWriteRecords || bytes > o.AutoscaleSplitAt*shardWriteBytes:
 			if _, ok := splitKey(sh.hashRange()); ok && len(splits) < room {
 				splits = append(splits, sh.Index)
 			}
 		case recs < o.AutoscaleMergeBelow*shardWriteRecords && bytes < o.AutoscaleMergeBelow*shardWriteBytes:
-			since, ok := coldSince[k]
-			if !ok {
+			since, ok := sc.coldSince[k]
+			switch {
+			case !ok:
+				since = timeMs(max(sh.CreatedMs, sc.started.UnixMilli()))
+			case since.IsZero():
 				since = now
 			}
 			seen[k] = since

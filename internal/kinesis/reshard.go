@@ -29,6 +29,7 @@ package kinesis
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -131,35 +132,19 @@ func (s *Service) settle(ctx context.Context, r streamRef, m *streamMeta, rev ui
 	if m.Status == statusDeleting {
 		return m, rev, nil
 	}
-	changed := false
 	if m.Reshard != nil {
-		err := s.carryOut(ctx, m)
-		if errors.Is(err, store.ErrNotFound) {
-			// A parent's log is gone: the stream was deleted while this plan was carried
-			// out elsewhere. Drop the child logs this call may have created again.
-			if cur, _, err := s.load(ctx, r); err == nil && cur.ID == m.ID {
-				return nil, 0, fmt.Errorf("stream %s: open shard log missing", m.Name)
-			}
-			s.deleteLogs(ctx, m, m.Reshard.Open)
-			return nil, 0, r.notFound()
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		changed = true
+		return s.completeReshard(ctx, r)
 	}
-	if expired := s.expiredShards(m); len(expired) > 0 {
-		for _, i := range expired {
-			if err := s.store.DeleteLog(ctx, m.logName(i)); err != nil {
-				return nil, 0, err
-			}
-		}
-		m.Shards = slices.DeleteFunc(m.Shards, func(sh shardMeta) bool { return slices.Contains(expired, sh.Index) })
-		changed = true
-	}
-	if !changed {
+	expired := s.expiredShards(m)
+	if len(expired) == 0 {
 		return m, rev, nil
 	}
+	for _, i := range expired {
+		if err := s.store.DeleteLog(ctx, m.logName(i)); err != nil {
+			return nil, 0, err
+		}
+	}
+	m.Shards = slices.DeleteFunc(m.Shards, func(sh shardMeta) bool { return slices.Contains(expired, sh.Index) })
 	b, err := marshalMeta(m)
 	if err != nil {
 		return nil, 0, err
@@ -172,6 +157,73 @@ func (s *Service) settle(ctx context.Context, r streamRef, m *streamMeta, rev ui
 		return nil, 0, err
 	}
 	return m, newRev, nil
+}
+
+// completeReshard carries out and commits the stream's stored plan. In one process one
+// call at a time does the engine work (reshardMu): after a reshard is decided, every
+// request to the stream reaches here, and the others then find the plan committed instead
+// of all repeating it. Other processes may still do it concurrently: that is safe.
+func (s *Service) completeReshard(ctx context.Context, r streamRef) (*streamMeta, uint64, error) {
+	s.reshardMu.Lock()
+	m, rev, err := s.completeReshardLocked(ctx, r)
+	s.reshardMu.Unlock()
+	if err != nil {
+		return nil, 0, err
+	}
+	if m == nil {
+		return s.load(ctx, r) // the stored state changed under us: read it again
+	}
+	return s.settle(ctx, r, m, rev)
+}
+
+// completeReshardLocked reads the stream without settling it (load would come back here)
+// and commits its plan. It returns nil metadata when there is no plan to commit any more.
+func (s *Service) completeReshardLocked(ctx context.Context, r streamRef) (*streamMeta, uint64, error) {
+	m, rev, err := s.loadRaw(ctx, r)
+	if err != nil || m == nil || m.Reshard == nil || m.Status == statusDeleting || m.gone(s.now()) {
+		return nil, 0, err
+	}
+	err = s.carryOut(ctx, m)
+	if errors.Is(err, store.ErrNotFound) {
+		// A parent's log is gone: the stream was deleted while this plan was carried out
+		// elsewhere. Drop the child logs this call may have created again.
+		if cur, _, err := s.loadRaw(ctx, r); err != nil || (cur != nil && cur.ID == m.ID && !cur.gone(s.now())) {
+			return nil, 0, fmt.Errorf("stream %s: open shard log missing (%v)", m.Name, err)
+		}
+		s.deleteLogs(ctx, m, m.Reshard.Open)
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	b, err := marshalMeta(m)
+	if err != nil {
+		return nil, 0, err
+	}
+	newRev, err := s.store.MetaUpdate(ctx, r.key(), b, rev)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return m, newRev, nil
+}
+
+// loadRaw reads a stream's stored metadata as is (nil when there is none).
+func (s *Service) loadRaw(ctx context.Context, r streamRef) (*streamMeta, uint64, error) {
+	b, rev, err := s.store.MetaGet(ctx, r.key())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	m := new(streamMeta)
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, 0, fmt.Errorf("decode stream %s: %w", r.key(), err)
+	}
+	return m, rev, nil
 }
 
 // carryOut performs steps 2 and 3 of m.Reshard on m (in memory).

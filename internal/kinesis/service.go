@@ -53,6 +53,8 @@ type Service struct {
 	iters iteratorSealer
 	// limits emulates per-shard throughput limits and tracks write rates (limits.go).
 	limits *limiter
+	// reshardMu lets one request at a time carry out stored reshard plans (reshard.go).
+	reshardMu sync.Mutex
 
 	// bg tracks the goroutines that finish delayed state changes; Close waits for them.
 	bg       sync.WaitGroup
