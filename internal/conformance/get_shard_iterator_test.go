@@ -186,6 +186,16 @@ func TestGetShardIteratorAtSequenceAndTimestamp(t *testing.T) {
 	if diff := cmp.Diff(all, got); diff != "" {
 		t.Fatalf("AT_SEQUENCE_NUMBER of the shard start (-want +got):\n%s", diff)
 	}
+	// The largest sequence number the shard could have: nothing follows it.
+	last, err := seqnum.Parse(aws.ToString(start))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last.Index = 1<<64 - 1
+	got, _ = grDrain(t, e, grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: stream, ShardIteratorType: types.ShardIteratorTypeAfterSequenceNumber, StartingSequenceNumber: aws.String(last.String())}), 0)
+	if len(got) != 0 {
+		t.Fatalf("AFTER_SEQUENCE_NUMBER of the largest sequence number: got %d records, want none", len(got))
+	}
 
 	for _, c := range []struct {
 		name string

@@ -25,6 +25,7 @@ package kinesis
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 
 	"github.com/freshet/freshet/internal/awserr"
@@ -114,7 +115,7 @@ func (s *Service) GetShardIterator(ctx context.Context, in *GetShardIteratorInpu
 			return nil, awserr.Newf(awserr.InvalidArgument, "StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid because it did not come from this stream.", *seq, shardID(index), m.Name, m.Account)
 		}
 		it.Position = n.Index
-		if typ == iterAfterSequence {
+		if typ == iterAfterSequence && n.Index < math.MaxUint64 {
 			it.Position++
 		}
 	case typ == iterLatest:
