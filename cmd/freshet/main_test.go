@@ -52,7 +52,12 @@ func TestParseArgs(t *testing.T) {
 		{"flags win over the environment",
 			[]string{"--listen", "127.0.0.1:1", "--shard-limit", "3", "--memory=false", "--state-delay", "1s"},
 			map[string]string{"FRESHET_LISTEN": "127.0.0.1:2", "FRESHET_SHARD_LIMIT": "4", "FRESHET_MEMORY": "true", "FRESHET_STATE_DELAY": "x", "FRESHET_REGION": "eu-north-1"},
-			with(func(c *Config) { c.Listen = "127.0.0.1:1"; c.ShardLimit = 3; c.StateDelay = time.Second; c.Region = "eu-north-1" })},
+			with(func(c *Config) {
+				c.Listen = "127.0.0.1:1"
+				c.ShardLimit = 3
+				c.StateDelay = time.Second
+				c.Region = "eu-north-1"
+			})},
 		{"empty variables are unset", nil, map[string]string{"FRESHET_LISTEN": "", "FRESHET_SHARD_LIMIT": ""}, defaults},
 	}
 	for _, tt := range tests {
