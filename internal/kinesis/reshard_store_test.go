@@ -168,3 +168,63 @@ func TestReshardAfterDelete(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReshard measures a SplitShard followed by the MergeShards that undoes it, and an
+// UpdateShardCount 4 → 8 → 4, on a memory engine (each op completes before it returns).
+func BenchmarkReshard(b *testing.B) {
+	b.Run("split+merge", func(b *testing.B) {
+		s, r := reshardBenchService(b)
+		ctx := auth.WithScope(b.Context(), auth.Scope{Account: r.Account, Region: r.Region})
+		shard := 0
+		for b.Loop() {
+			m, _, err := s.load(ctx, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rg := m.shard(shard).hashRange()
+			k, _ := splitKey(rg)
+			key := k.String()
+			if _, err := s.SplitShard(ctx, &SplitShardInput{StreamName: &r.Name, ShardToSplit: reshardPtr(shardID(shard)), NewStartingHashKey: &key}); err != nil {
+				b.Fatal(err)
+			}
+			lo, hi := m.NextShardIndex, m.NextShardIndex+1
+			if _, err := s.MergeShards(ctx, &MergeShardsInput{StreamName: &r.Name, ShardToMerge: reshardPtr(shardID(lo)), AdjacentShardToMerge: reshardPtr(shardID(hi))}); err != nil {
+				b.Fatal(err)
+			}
+			shard = hi + 1
+		}
+	})
+	b.Run("updateShardCount-4-8-4", func(b *testing.B) {
+		s, r := reshardBenchService(b)
+		ctx := auth.WithScope(b.Context(), auth.Scope{Account: r.Account, Region: r.Region})
+		scaling := "UNIFORM_SCALING"
+		for b.Loop() {
+			for _, n := range []int64{8, 4} {
+				if _, err := s.UpdateShardCount(ctx, &UpdateShardCountInput{StreamName: &r.Name, ScalingType: &scaling, TargetShardCount: &n}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+func reshardBenchService(b *testing.B) (*Service, streamRef) {
+	st, err := store.Open(b.Context(), store.Options{Memory: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	s, err := New(b.Context(), Options{Store: st, AutoscaleInterval: -1, ShardLimit: 1 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.Close)
+	r := streamRef{Account: "000000000000", Region: "us-east-1", Name: "bench"}
+	ctx := auth.WithScope(b.Context(), auth.Scope{Account: r.Account, Region: r.Region})
+	if _, err := s.CreateStream(ctx, &CreateStreamInput{StreamName: &r.Name}); err != nil {
+		b.Fatal(err)
+	}
+	return s, r
+}
+
+func reshardPtr[T any](v T) *T { return &v }

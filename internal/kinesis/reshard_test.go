@@ -9,8 +9,8 @@ import (
 	"github.com/freshet/freshet/internal/hashkey"
 )
 
-// testStream returns metadata of a stream with n uniform open shards.
-func testStream(n int) *streamMeta {
+// reshardTestStream returns metadata of a stream with n uniform open shards.
+func reshardTestStream(n int) *streamMeta {
 	m := &streamMeta{Name: "s", Account: "000000000000", NextShardIndex: n}
 	for i, rg := range hashkey.Full.Split(n) {
 		m.Shards = append(m.Shards, shardMeta{Index: i, StartHash: rg.Start.String(), EndHash: rg.End.String(), Parent: -1, Adjacent: -1, CreatedMs: 1000})
@@ -18,8 +18,8 @@ func testStream(n int) *streamMeta {
 	return m
 }
 
-// applyPlan commits a plan in memory, as carryOut does without the engine.
-func applyPlan(t *testing.T, m *streamMeta, op *reshardOp) {
+// reshardApply commits a plan in memory, as carryOut does without the engine.
+func reshardApply(t *testing.T, m *streamMeta, op *reshardOp) {
 	t.Helper()
 	for _, i := range op.Close {
 		sh := m.shard(i)
@@ -31,9 +31,9 @@ func applyPlan(t *testing.T, m *streamMeta, op *reshardOp) {
 	m.Shards = append(m.Shards, op.Open...)
 }
 
-// checkLineage asserts the open shards are exactly want and every shard's parents are
+// reshardCheckLineage asserts the open shards are exactly want and every shard's parents are
 // closed, at most two, and cover exactly its range (merge) or contain it (split).
-func checkLineage(t *testing.T, m *streamMeta, want []hashkey.Range) {
+func reshardCheckLineage(t *testing.T, m *streamMeta, want []hashkey.Range) {
 	t.Helper()
 	var got []hashkey.Range
 	for _, sh := range m.openByHash() {
@@ -85,11 +85,11 @@ func TestUniformPlan(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 13} {
 		for target := (n + 1) / 2; target <= 2*n; target++ {
 			t.Run(fmt.Sprintf("%d_to_%d", n, target), func(t *testing.T) {
-				m := testStream(n)
+				m := reshardTestStream(n)
 				p := newPlanner(m, 5000)
 				p.uniformPlan(target)
-				applyPlan(t, m, p.op)
-				checkLineage(t, m, hashkey.Full.Split(target))
+				reshardApply(t, m, p.op)
+				reshardCheckLineage(t, m, hashkey.Full.Split(target))
 				if target == n && !p.op.empty() {
 					t.Fatalf("same count changed shards: %+v", p.op)
 				}
@@ -101,19 +101,19 @@ func TestUniformPlan(t *testing.T) {
 // TestUniformPlanIrregular rescales streams whose open shards are uneven after manual
 // splits and merges, and chains several rescales.
 func TestUniformPlanIrregular(t *testing.T) {
-	m := testStream(4)
+	m := reshardTestStream(4)
 	p := newPlanner(m, 2000)
 	r0 := m.shard(0).hashRange()
 	p.split(0, r0, r0.Start.Add(12345))
-	applyPlan(t, m, p.op)
+	reshardApply(t, m, p.op)
 	p = newPlanner(m, 2500)
 	p.merge(2, 3, hashkey.Range{Start: m.shard(2).hashRange().Start, End: m.shard(3).hashRange().End})
-	applyPlan(t, m, p.op)
+	reshardApply(t, m, p.op)
 	for i, target := range []int{3, 6, 11, 7, 4, 8, 5, 3} {
 		p := newPlanner(m, int64(3000+i))
 		p.uniformPlan(target)
-		applyPlan(t, m, p.op)
-		checkLineage(t, m, hashkey.Full.Split(target))
+		reshardApply(t, m, p.op)
+		reshardCheckLineage(t, m, hashkey.Full.Split(target))
 	}
 }
 
