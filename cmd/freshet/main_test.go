@@ -2,6 +2,9 @@ package main
 
 import (
 	"io"
+	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +122,41 @@ func TestParseArgsVersion(t *testing.T) {
 	_, version, err = parseArgs(nil, func(string) string { return "" }, io.Discard)
 	if err != nil || version {
 		t.Errorf("parseArgs() = %v, %v; want no version", version, err)
+	}
+}
+
+// TestREADMEDocumentsEveryFlag: the README's command-line table names every flag and its
+// variable, and nothing else.
+func TestREADMEDocumentsEveryFlag(t *testing.T) {
+	var usage strings.Builder
+	if _, _, err := parseArgs([]string{"-h"}, func(string) string { return "" }, &usage); err == nil {
+		t.Fatal("-h: no error")
+	}
+	var flags []string
+	for _, m := range regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(usage.String(), -1) {
+		flags = append(flags, m[1])
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\| (?:`(FRESHET_[A-Z_]+)`)? *\\|").FindAllStringSubmatch(string(readme), -1) {
+		documented = append(documented, m[1])
+		want := ""
+		if m[1] != "version" {
+			want = "FRESHET_" + strings.ToUpper(strings.ReplaceAll(m[1], "-", "_"))
+		}
+		if m[2] != want {
+			t.Errorf("README: --%s is documented with variable %q, want %q", m[1], m[2], want)
+		}
+	}
+	if len(flags) < 10 {
+		t.Fatalf("found only flags %q in the usage text:\n%s", flags, usage.String())
+	}
+	slices.Sort(flags)
+	slices.Sort(documented)
+	if diff := cmp.Diff(flags, documented); diff != "" {
+		t.Errorf("flags (-) vs README table (+):\n%s", diff)
 	}
 }
