@@ -57,6 +57,10 @@ func FuzzRequestBody(f *testing.F) {
 			f.Add(i, bytes.ToUpper([]byte(b))) // unknown members, wrong types
 		}
 		f.Add(i, []byte{}) // empty
+		if op == "PutRecords" {
+			f.Add(i, putRecordsBody(500, 1500)) // close to MaxBody
+			f.Add(i, putRecordsBody(500, 1600)) // over MaxBody: a 413
+		}
 		f.Add(i, []byte(`{"StreamName":null,"Limit":-1,"ShardCount":1e400}`))
 	}
 
