@@ -109,11 +109,11 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	if m.ID != it.StreamID || sh == nil {
 		return nil, shardNotFound(r, it.Shard)
 	}
+	if in.DryRun != nil && *in.DryRun { // before the limits: a dry run reads nothing
+		return nil, errDryRun
+	}
 	if !s.limits.allowRead(m.ID, it.Shard, now) {
 		return nil, throttled(m, it.Shard)
-	}
-	if in.DryRun != nil && *in.DryRun {
-		return nil, errDryRun
 	}
 	limit := defaultGetRecordsLimit
 	if in.Limit != nil {
