@@ -8,7 +8,9 @@ package kinesis
 //     there), with a NextShardIterator that continues after them; Records is [] when none.
 //   - One engine read per call, from the iterator's position: its cost does not depend on how
 //     much older data the shard holds. Records that expired before they were read are skipped:
-//     reading continues at the trim horizon, as on AWS.
+//     reading continues at the trim horizon, as on AWS. The read is sized from the records per
+//     batch the previous call saw (carried in the iterator); an iterator's first call reads at
+//     most 32 batches, so it may return fewer than Limit records while more are there.
 //   - MillisBehindLatest is 0 when the answer reaches the end of the shard, else how long ago
 //     the first record not returned arrived (at least 1).
 //   - On a closed shard, the call that reaches its end returns ChildShards and no
@@ -19,7 +21,7 @@ package kinesis
 //     is ResourceNotFoundException.
 //   - With limits enforced: 5 calls per second and 2 MiB per second per shard; a 10 MiB answer
 //     blocks the shard's reads for about 5 seconds (ProvisionedThroughputExceededException).
-//   - DryRun answers DryRunOperationException once every check passed.
+//   - DryRun answers DryRunOperationException once every check passed; it takes no read token.
 //
 // Differences from AWS:
 //   - An iterator is only accepted from the account and region it was issued to, and must
