@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 )
 
 // process is a running freshet whose log is watched line by line.
@@ -174,8 +176,17 @@ func TestCleanShutdown(t *testing.T) {
 		t.Fatalf("CreateStream: %v", err)
 	}
 
-	// A request in flight: its headers and half its body are sent before SIGTERM, the rest
-	// after the server has started shutting down.
+	put, err := p.client().PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("before"), Records: []types.PutRecordsRequestEntry{
+		{Data: []byte("one"), PartitionKey: aws.String("a")},
+		{Data: []byte("two"), PartitionKey: aws.String("a")},
+		{Data: []byte("three"), PartitionKey: aws.String("a")},
+	}})
+	if err != nil || aws.ToInt32(put.FailedRecordCount) != 0 {
+		t.Fatalf("PutRecords: %v %v", put, err)
+	}
+
+	// A request in flight: its handler is waiting for the body (the server has asked for it
+	// with "100 Continue") when SIGTERM arrives; the body is sent once shutdown has begun.
 	body := `{"StreamName":"during","ShardCount":1}`
 	conn, err := net.Dial("tcp", p.addr)
 	if err != nil {
@@ -186,13 +197,17 @@ func TestCleanShutdown(t *testing.T) {
 	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: %s\r\nX-Amz-Target: Kinesis_20131202.CreateStream\r\n"+
 		"Content-Type: application/x-amz-json-1.1\r\nX-Amz-Date: 20261126T000000Z\r\n"+
 		"Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=x\r\n"+
-		"Content-Length: %d\r\n\r\n%s", p.addr, len(body), body[:10])
+		"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n", p.addr, len(body))
+	rd := bufio.NewReader(conn)
+	if res, err := http.ReadResponse(rd, nil); err != nil || res.StatusCode != http.StatusContinue {
+		t.Fatalf("want 100 Continue, got %v, %v", res, err)
+	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	p.waitFor(t, regexp.MustCompile(`msg="shutting down"`))
-	io.WriteString(conn, body[10:])
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	io.WriteString(conn, body)
+	res, err := http.ReadResponse(rd, nil)
 	if err != nil {
 		t.Fatalf("in-flight request: %v\n%s", err, p.logText())
 	}
@@ -214,6 +229,23 @@ func TestCleanShutdown(t *testing.T) {
 		if got := aws.ToInt32(out.StreamDescriptionSummary.OpenShardCount); got != shards {
 			t.Errorf("after restart, %s has %d open shards, want %d", name, got, shards)
 		}
+	}
+	// The acknowledged records are there, in order.
+	it, err := c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("before"),
+		ShardId: put.Records[0].ShardId, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatalf("after restart, GetShardIterator: %v", err)
+	}
+	recs, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it.ShardIterator})
+	if err != nil {
+		t.Fatalf("after restart, GetRecords: %v", err)
+	}
+	var got []string
+	for _, r := range recs.Records {
+		got = append(got, string(r.Data))
+	}
+	if want := []string{"one", "two", "three"}; !slices.Equal(got, want) {
+		t.Errorf("after restart, records %q, want %q", got, want)
 	}
 	p2.cmd.Process.Signal(os.Interrupt)
 	if code := p2.wait(t); code != 0 {
