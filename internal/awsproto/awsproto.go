@@ -55,11 +55,22 @@ func (jsonCodec) Decode(body []byte, v any) error {
 	case first != '{':
 		return syntaxError()
 	}
+	if f, ok := v.(FastDecoder); ok && f.DecodeJSONFast(body) {
+		return nil
+	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
 		return nil
 	}
 	return decodeError(body, v, err)
+}
+
+// FastDecoder is a hot-path input (PutRecords) that decodes the JSON shape the SDKs send
+// without reflection. DecodeJSONFast fills the value and reports true only when
+// encoding/json would have decoded the body to the same value; otherwise it leaves the value
+// untouched and Decode falls back to encoding/json, which defines results and errors.
+type FastDecoder interface {
+	DecodeJSONFast(body []byte) bool
 }
 
 func firstByte(b []byte) byte {

@@ -42,7 +42,7 @@ func putBenchEnv(b *testing.B) *env {
 		st.Close()
 	})
 	e := &env{URL: "http://" + ln.Addr().String(), Store: st, Svc: svc}
-	e.Client = e.client("AKIDEXAMPLE", "us-east-1")
+	e.Client = putClient(e)
 	return e
 }
 

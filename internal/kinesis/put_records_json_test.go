@@ -1,0 +1,65 @@
+package kinesis
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var putRecordsBodies = []string{
+	`{"Records":[{"Data":"aGVsbG8=","PartitionKey":"pk-1"},{"Data":"","ExplicitHashKey":"42","PartitionKey":"ü"}],"StreamName":"s"}`,
+	`{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/s","Records":[],"DryRun":true,"StreamId":"x"}`,
+	` { "Records" : [ { } , {"Data":"AA=="} ] , "DryRun" : false } `,
+	`{}`,
+	`{"Records":null}`,
+	`{"records":[]}`,
+	`{"Records":[{"Data":"a"}]}`,
+	`{"Records":[{"PartitionKey":"a\"b"}]}`,
+	`{"Records":[],"Records":[]}`,
+	`{"StreamName":"s","Other":1}`,
+	`{"DryRun":1}`,
+	`{"StreamName":"s"} x`,
+	`{"Records":[{"Data":"AA=="},]}`,
+	"{\"StreamName\":\"\xff\"}",
+}
+
+func TestPutRecordsFastDecode(t *testing.T) {
+	accepted := 0
+	for _, body := range putRecordsBodies {
+		if checkFastDecode(t, []byte(body)) {
+			accepted++
+		}
+	}
+	if accepted != 4 {
+		t.Fatalf("fast path took %d of the bodies, want the first 4", accepted)
+	}
+}
+
+func FuzzPutRecordsFastDecode(f *testing.F) {
+	for _, b := range putRecordsBodies {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) { checkFastDecode(t, body) })
+}
+
+// checkFastDecode asserts that when the fast path accepts a body, encoding/json decodes it
+// to exactly the same value, and that a refusal leaves the value untouched.
+func checkFastDecode(t *testing.T, body []byte) bool {
+	t.Helper()
+	var fast PutRecordsInput
+	if !fast.DecodeJSONFast(body) {
+		if diff := cmp.Diff(PutRecordsInput{}, fast); diff != "" {
+			t.Fatalf("refused %q but changed the value:\n%s", body, diff)
+		}
+		return false
+	}
+	var slow PutRecordsInput
+	if err := json.Unmarshal(body, &slow); err != nil {
+		t.Fatalf("fast path accepted %q, encoding/json: %v", body, err)
+	}
+	if diff := cmp.Diff(slow, fast); diff != "" {
+		t.Fatalf("%q decoded differently (-encoding/json +fast):\n%s", body, diff)
+	}
+	return true
+}
