@@ -153,3 +153,44 @@ func TestPutRecordsStreamState(t *testing.T) {
 		t.Fatalf("EncryptionType %q, want KMS", one.EncryptionType)
 	}
 }
+
+// A shard whose engine log is gone while the metadata still lists it open (no reshard
+// explains it): the write is retried a bounded number of times, then its records fail with
+// InternalFailure, never silently; records for healthy shards are written.
+func TestPutRecordsShardLogGone(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := t.Context()
+	e.createStream(t, "broken", 2)
+	sum, err := e.Client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("broken")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.DeleteLog(ctx, *sum.StreamDescriptionSummary.StreamId+"_1"); err != nil { // shard 1's log
+		t.Fatal(err)
+	}
+	ends := putShardEnds(2)
+	out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("broken"), Records: putEntries(40, 5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for i, r := range out.Records {
+		want := putShardOf(ends, putMD5(fmt.Sprintf("k%d", i)))
+		switch {
+		case want == "shardId-000000000001":
+			if aws.ToString(r.ErrorCode) != "InternalFailure" || aws.ToString(r.ErrorMessage) != "Internal service failure." || r.SequenceNumber != nil {
+				t.Fatalf("record %d for the broken shard: %+v", i, r)
+			}
+			failed++
+		case r.ErrorCode != nil || aws.ToString(r.ShardId) != want:
+			t.Fatalf("record %d for %s: %+v", i, want, r)
+		}
+	}
+	if failed == 0 || int(*out.FailedRecordCount) != failed {
+		t.Fatalf("FailedRecordCount %d, %d records for the broken shard", *out.FailedRecordCount, failed)
+	}
+	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("broken"), PartitionKey: aws.String("x"), Data: []byte("x"), ExplicitHashKey: aws.String(ends[1].String())})
+	if code, _ := apiError(t, err); code != "InternalFailure" {
+		t.Fatalf("PutRecord to the broken shard: %v", err)
+	}
+}
