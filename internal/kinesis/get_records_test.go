@@ -2,9 +2,12 @@ package kinesis
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/freshet/freshet/internal/auth"
+	"github.com/freshet/freshet/internal/awsproto"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -89,4 +92,34 @@ func BenchmarkGetRecordsService(b *testing.B) {
 	secs := b.Elapsed().Seconds()
 	b.ReportMetric(float64(records)/secs, "records/s")
 	b.ReportMetric(float64(records*100)/secs/(1<<20), "MiB/s")
+}
+
+// FuzzGetRecordsJSON: the reflection-free encoding is byte for byte encoding/json's.
+func FuzzGetRecordsJSON(f *testing.F) {
+	f.Add("k", []byte("data"), "", int64(0), true, false)
+	f.Add("", []byte{}, "KMS", int64(1500), false, true)
+	f.Add(`ü "<q>" & \ `+"\x00\u2028\xff", []byte(nil), "", int64(-1), true, true)
+	f.Fuzz(func(t *testing.T, pk string, data []byte, enc string, behind int64, next, children bool) {
+		o := &GetRecordsOutput{MillisBehindLatest: behind, Records: []Record{}}
+		if next {
+			o.NextShardIterator = grPtr("AAAAAAAAAAE/+x==")
+		}
+		if children {
+			o.ChildShards = []ChildShard{{HashKeyRange: HashKeyRange{"1", "0"}, ParentShards: []string{"shardId-000000000000"}, ShardId: "shardId-000000000001"}}
+		}
+		for i := range 3 {
+			o.Records = append(o.Records, Record{
+				ApproximateArrivalTimestamp: awsproto.NewTime(time.UnixMilli(1795671884057 + int64(i)*1001)),
+				Data:                        data, EncryptionType: enc, PartitionKey: pk, SequenceNumber: "49647060812288014558888668248263847763900017820167045122",
+			})
+		}
+		want, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := o.AppendJSON(nil)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("AppendJSON:\n%s\nencoding/json:\n%s", got, want)
+		}
+	})
 }
