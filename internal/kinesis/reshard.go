@@ -19,13 +19,20 @@ package kinesis
 //     EndingSeq), appends the children (CreatedMs = AtMs) and clears the plan.
 //
 // Whoever loads a stream with a stored plan carries it out (s.load → s.settle): the caller
-// itself, a producer whose append found its shard's log closed (it reloads the metadata and
-// so completes the reshard before routing again), or any node after a crash. Step 2 is
-// idempotent (CreateLog of an existing log, CloseLog of a closed log) and its result is
-// fixed once the parents are closed, so concurrent or repeated executions agree and only
-// one commit CAS wins. A crash between 1 and 3 leaves the plan stored; the next load of
-// the stream completes it. Until then the parents may refuse appends while the metadata
-// still routes to them: producers retry through load, which completes the plan.
+// itself, any request to the stream meanwhile, a producer whose append found its shard's
+// log closed (it reloads the metadata, so completes the reshard before routing again), or
+// any node after a crash. Step 2 is idempotent (CreateLog of an existing log, CloseLog of
+// a closed log) and its result is fixed once the parents are closed, so concurrent or
+// repeated executions agree and only one commit CAS wins. In one process a mutex lets one
+// request do the work while the others wait and read the committed result, so a request
+// routes on pre-reshard metadata only if it loaded it before step 1; its append to a
+// closed parent fails and it re-routes. A crash between 1 and 3 leaves the plan stored;
+// the next load of the stream completes it (until then producers on other nodes may find
+// a parent closed and retry through load, which completes the plan).
+//
+// Closed shards whose records are all past retention are dropped by the same load: their
+// logs are deleted first, then the metadata updated, so a crash in between is finished by
+// the next load. Children keep naming them as parents, as on AWS.
 
 import (
 	"context"
