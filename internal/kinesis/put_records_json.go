@@ -7,9 +7,13 @@ package kinesis
 // spell them, each once; strings without escapes; DryRun as true or false; no nulls — and
 // reports false for anything else, so encoding/json (and the AWS error texts built on it)
 // still decides every other body. FuzzPutRecordsFastDecode checks that both agree.
+//
+// The answer is rendered by hand too (AppendJSON): 500 result entries by reflection cost
+// about a fifth of the server's time per call.
 
 import (
 	"encoding/base64"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -225,4 +229,52 @@ func (p *fastJSON) lit(word string) bool {
 		return true
 	}
 	return false
+}
+
+// AppendJSON renders the answer byte for byte as encoding/json would (awsproto.FastEncoder).
+func (o *PutRecordsOutput) AppendJSON(b []byte) ([]byte, error) {
+	if n := 64 + len(o.Records)*110; cap(b)-len(b) < n {
+		b = append(make([]byte, 0, len(b)+n), b...)
+	}
+	b = append(b, `{"EncryptionType":`...)
+	b = appendJSONString(b, o.EncryptionType)
+	b = append(b, `,"FailedRecordCount":`...)
+	b = strconv.AppendInt(b, int64(o.FailedRecordCount), 10)
+	b = append(b, `,"Records":`...)
+	if o.Records == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range o.Records {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = o.Records[i].appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), nil
+}
+
+func (r *PutRecordsResultEntry) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	sep := false
+	field := func(name, v string) {
+		if v == "" {
+			return // omitempty
+		}
+		if sep {
+			b = append(b, ',')
+		}
+		sep = true
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, `":`...)
+		b = appendJSONString(b, v)
+	}
+	field("ErrorCode", r.ErrorCode)
+	field("ErrorMessage", r.ErrorMessage)
+	field("SequenceNumber", r.SequenceNumber)
+	field("ShardId", r.ShardId)
+	return append(b, '}')
 }

@@ -63,3 +63,31 @@ func checkFastDecode(t *testing.T, body []byte) bool {
 	}
 	return true
 }
+
+func TestPutRecordsOutputJSON(t *testing.T) {
+	// plain has PutRecordsOutput's fields and tags but not its AppendJSON.
+	type plain PutRecordsOutput
+	outs := []PutRecordsOutput{
+		{EncryptionType: "NONE", Records: []PutRecordsResultEntry{}},
+		{EncryptionType: "KMS", FailedRecordCount: 2, Records: []PutRecordsResultEntry{
+			{SequenceNumber: "49647060812288014558888668248263847763900017820167045122", ShardId: "shardId-000000000001"},
+			{ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: "Rate exceeded for shard shardId-000000000001 in stream a.b_c-d under account 000000000000."},
+			{ErrorCode: "InternalFailure", ErrorMessage: "Internal \"service\" <failure> & ü\n"},
+		}},
+		{},
+	}
+	for _, o := range outs {
+		got, err := o.AppendJSON([]byte("prefix:"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := plain(o)
+		want, err := json.Marshal(&p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != "prefix:"+string(want) {
+			t.Errorf("MarshalJSON:\n got %s\nwant %s", got, want)
+		}
+	}
+}
