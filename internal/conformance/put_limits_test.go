@@ -45,6 +45,7 @@ func putEntries(n, size int) []types.PutRecordsRequestEntry {
 func TestPutRecordsValidation(t *testing.T) {
 	t.Parallel() // large bodies: overlap with other tests
 	e := newEnv(t, envOptions{})
+	client := putClient(e)
 	ctx := t.Context()
 	e.createStream(t, "valid", 1)
 	long := strings.Repeat("a", 129)
@@ -52,13 +53,13 @@ func TestPutRecordsValidation(t *testing.T) {
 	var lines []string
 	add := func(name string, err error) { lines = append(lines, name+": "+errorLine(t, err)) }
 
-	_, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String(""), Records: []types.PutRecordsRequestEntry{}})
+	_, err := client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String(""), Records: []types.PutRecordsRequestEntry{}})
 	add("empty", err)
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String(""), Records: []types.PutRecordsRequestEntry{
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String(""), Records: []types.PutRecordsRequestEntry{
 		{PartitionKey: aws.String(""), Data: []byte{}, ExplicitHashKey: aws.String("")},
 	}})
 	add("empty entry", err)
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String(long), Records: []types.PutRecordsRequestEntry{
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String(long), Records: []types.PutRecordsRequestEntry{
 		{PartitionKey: aws.String("ok"), Data: []byte("ok")},
 		{PartitionKey: aws.String(pk257), Data: make([]byte, 10<<20+1), ExplicitHashKey: aws.String("01")},
 	}})
@@ -67,36 +68,36 @@ func TestPutRecordsValidation(t *testing.T) {
 	for i := range many {
 		many[i] = types.PutRecordsRequestEntry{PartitionKey: aws.String(""), Data: []byte{}}
 	}
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("valid"), Records: many})
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("valid"), Records: many})
 	add("501 records", err)
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("valid"), Records: []types.PutRecordsRequestEntry{{Data: []byte("x")}}})
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("valid"), Records: []types.PutRecordsRequestEntry{{Data: []byte("x")}}})
 	add("no partition key", err)
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("missing"), Records: putEntries(1, 1)})
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("missing"), Records: putEntries(1, 1)})
 	add("missing stream", err)
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{Records: putEntries(1, 1)})
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{Records: putEntries(1, 1)})
 	add("no stream", err)
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("valid"), Records: putEntries(11, 1000000)})
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("valid"), Records: putEntries(11, 1000000)})
 	add("request over 10 MiB", err)
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("valid"), Records: []types.PutRecordsRequestEntry{
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("valid"), Records: []types.PutRecordsRequestEntry{
 		{PartitionKey: aws.String("a"), Data: make([]byte, 10)},
 		{PartitionKey: aws.String("ab"), Data: make([]byte, 1<<20-1)},
 	}})
 	add("record over 1 MiB", err)
 
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(""), PartitionKey: aws.String(""), Data: []byte{}, ExplicitHashKey: aws.String(""), SequenceNumberForOrdering: aws.String("")})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(""), PartitionKey: aws.String(""), Data: []byte{}, ExplicitHashKey: aws.String(""), SequenceNumberForOrdering: aws.String("")})
 	add("PutRecord empty", err)
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(long), PartitionKey: aws.String(pk257), Data: []byte{}, ExplicitHashKey: aws.String("x")})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(long), PartitionKey: aws.String(pk257), Data: []byte{}, ExplicitHashKey: aws.String("x")})
 	add("PutRecord long", err)
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("valid"), Data: []byte("x")})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("valid"), Data: []byte("x")})
 	add("PutRecord no partition key", err)
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("missing"), PartitionKey: aws.String("a"), Data: []byte("x")})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("missing"), PartitionKey: aws.String("a"), Data: []byte("x")})
 	add("PutRecord missing stream", err)
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("valid"), PartitionKey: aws.String("a"), Data: make([]byte, 1<<20)})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("valid"), PartitionKey: aws.String("a"), Data: make([]byte, 1<<20)})
 	add("PutRecord over 1 MiB", err)
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("valid"), PartitionKey: aws.String("a"), Data: []byte("x"), SequenceNumberForOrdering: aws.String("1")})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("valid"), PartitionKey: aws.String("a"), Data: []byte("x"), SequenceNumberForOrdering: aws.String("1")})
 	add("PutRecord bad ordering", err)
 	future := seqnum.Num{ShardCreated: 1, Arrival: uint64(time.Now().Unix() + 3600)}.String()
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("valid"), PartitionKey: aws.String("a"), Data: []byte("x"), SequenceNumberForOrdering: aws.String(future)})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("valid"), PartitionKey: aws.String("a"), Data: []byte("x"), SequenceNumberForOrdering: aws.String(future)})
 	lines = append(lines, "PutRecord future ordering: "+strings.ReplaceAll(errorLine(t, err), future, "<future>"))
 	golden(t, "put_records_validation", strings.Join(lines, "\n")+"\n")
 }
@@ -128,11 +129,12 @@ func putFailures(t *testing.T, out *kinesis.PutRecordsOutput, shard, stream stri
 func TestPutRecordsShardLimits(t *testing.T) {
 	clock := &putClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	e := newEnv(t, envOptions{EnforceLimits: true, Now: clock.Now})
+	client := putClient(e)
 	ctx := t.Context()
 	e.createStream(t, "limited", 1)
 	put := func(n, size int) []int {
 		t.Helper()
-		out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("limited"), Records: putEntries(n, size)})
+		out, err := client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("limited"), Records: putEntries(n, size)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +160,7 @@ func TestPutRecordsShardLimits(t *testing.T) {
 	if f := put(500, 10); len(f) != 500 {
 		t.Fatalf("third 500: %d throttled, want all", len(f))
 	}
-	_, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("limited"), PartitionKey: aws.String("a"), Data: []byte("x")})
+	_, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("limited"), PartitionKey: aws.String("a"), Data: []byte("x")})
 	wantError(t, err, "ProvisionedThroughputExceededException", "Rate exceeded for shard shardId-000000000000 in stream limited under account 000000000000.")
 	// A quarter second refills 250 records: the first 250 pass, the tail is throttled.
 	clock.Advance(250 * time.Millisecond)
@@ -176,20 +178,21 @@ func TestPutRecordsShardLimits(t *testing.T) {
 
 func TestPutRecordsDryRun(t *testing.T) {
 	e := newEnv(t, envOptions{})
+	client := putClient(e)
 	ctx := t.Context()
 	e.createStream(t, "dry", 1)
 	const msg = "Request would have succeeded, but DryRun flag is set."
-	_, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("dry"), Records: putEntries(3, 3), DryRun: aws.Bool(true)})
+	_, err := client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("dry"), Records: putEntries(3, 3), DryRun: aws.Bool(true)})
 	wantError(t, err, "DryRunOperationException", msg)
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("dry"), PartitionKey: aws.String("a"), Data: []byte("x"), DryRun: aws.Bool(true)})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("dry"), PartitionKey: aws.String("a"), Data: []byte("x"), DryRun: aws.Bool(true)})
 	wantError(t, err, "DryRunOperationException", msg)
 	// Checks still run first.
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("nope"), PartitionKey: aws.String("a"), Data: []byte("x"), DryRun: aws.Bool(true)})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("nope"), PartitionKey: aws.String("a"), Data: []byte("x"), DryRun: aws.Bool(true)})
 	wantError(t, err, "ResourceNotFoundException", "Stream nope under account 000000000000 not found.")
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("dry"), Records: []types.PutRecordsRequestEntry{{Data: []byte("x")}}, DryRun: aws.Bool(true)})
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("dry"), Records: []types.PutRecordsRequestEntry{{Data: []byte("x")}}, DryRun: aws.Bool(true)})
 	wantError(t, err, "ValidationException", "1 validation error detected: Value null at 'records.1.member.partitionKey' failed to satisfy constraint: Member must not be null")
 	// Nothing was written: the first real record is the shard's first.
-	out, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("dry"), PartitionKey: aws.String("a"), Data: []byte("x")})
+	out, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("dry"), PartitionKey: aws.String("a"), Data: []byte("x")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +207,7 @@ func TestPutRecordsDryRun(t *testing.T) {
 
 func TestPutRecordsAutoDistribution(t *testing.T) {
 	e := newEnv(t, envOptions{})
+	client := putClient(e)
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{
 		StreamName:                 aws.String("auto"),
@@ -218,7 +222,7 @@ func TestPutRecordsAutoDistribution(t *testing.T) {
 	}
 	entries[7].PartitionKey = aws.String("same") // ignored
 	entries[8].PartitionKey = aws.String("same")
-	out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("auto"), Records: entries})
+	out, err := client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("auto"), Records: entries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +238,7 @@ func TestPutRecordsAutoDistribution(t *testing.T) {
 			t.Fatalf("shard %s got %d of 400 records: %v", id, n, perShard)
 		}
 	}
-	if _, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("auto"), Data: []byte("x")}); err != nil {
+	if _, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("auto"), Data: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
 }

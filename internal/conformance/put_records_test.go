@@ -43,6 +43,7 @@ func putMD5(pk string) *big.Int {
 
 func TestPutRecordsHashRouting(t *testing.T) {
 	e := newEnv(t, envOptions{})
+	client := putClient(e)
 	ctx := t.Context()
 	const shards = 5
 	e.createStream(t, "routing", shards)
@@ -65,7 +66,7 @@ func TestPutRecordsHashRouting(t *testing.T) {
 		entries = append(entries, types.PutRecordsRequestEntry{PartitionKey: aws.String("ignored"), ExplicitHashKey: aws.String(k.String()), Data: []byte("y")})
 		want = append(want, putShardOf(ends, k))
 	}
-	out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("routing"), Records: entries})
+	out, err := client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("routing"), Records: entries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestPutRecordsHashRouting(t *testing.T) {
 
 	// PutRecord routes the same way.
 	for i, k := range edges {
-		out, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String("p"), ExplicitHashKey: aws.String(k.String()), Data: []byte("z")})
+		out, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String("p"), ExplicitHashKey: aws.String(k.String()), Data: []byte("z")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +93,7 @@ func TestPutRecordsHashRouting(t *testing.T) {
 	}
 	for i := range 20 {
 		pk := fmt.Sprintf("single-%d", i)
-		out, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String(pk), Data: []byte("z")})
+		out, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String(pk), Data: []byte("z")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,11 +103,11 @@ func TestPutRecordsHashRouting(t *testing.T) {
 	}
 
 	tooBig := new(big.Int).Lsh(big.NewInt(1), 128).String()
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("routing"), Records: []types.PutRecordsRequestEntry{
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("routing"), Records: []types.PutRecordsRequestEntry{
 		{PartitionKey: aws.String("a"), Data: []byte{}, ExplicitHashKey: aws.String(tooBig)}, {PartitionKey: aws.String("a"), Data: []byte{}},
 	}})
 	wantError(t, err, "InvalidArgumentException", "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was "+tooBig)
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String("a"), Data: []byte{}, ExplicitHashKey: aws.String(tooBig)})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("routing"), PartitionKey: aws.String("a"), Data: []byte{}, ExplicitHashKey: aws.String(tooBig)})
 	wantError(t, err, "InvalidArgumentException", "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was "+tooBig)
 }
 
@@ -116,36 +117,37 @@ func TestPutRecordsHashRouting(t *testing.T) {
 func TestPutRecordsStreamState(t *testing.T) {
 	clock := &putClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
+	client := putClient(e)
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("state"), ShardCount: aws.Int32(2)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("state"), PartitionKey: aws.String("a"), Data: []byte("x")})
+	_, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("state"), PartitionKey: aws.String("a"), Data: []byte("x")})
 	wantError(t, err, "ResourceNotFoundException", "Stream state under account 000000000000 not found.")
-	_, err = e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("state"), Records: putEntries(2, 1)})
+	_, err = client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("state"), Records: putEntries(2, 1)})
 	wantError(t, err, "ResourceNotFoundException", "Stream state under account 000000000000 not found.")
 
 	clock.Advance(time.Minute) // ACTIVE
 	arn := aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/state")
-	one, err := e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamARN: arn, PartitionKey: aws.String("a"), Data: []byte("x")})
+	one, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamARN: arn, PartitionKey: aws.String("a"), Data: []byte("x")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if one.EncryptionType != types.EncryptionTypeNone {
 		t.Fatalf("EncryptionType %q, want NONE", one.EncryptionType)
 	}
-	if _, err := e.Client.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{StreamName: aws.String("state"), EncryptionType: types.EncryptionTypeKms, KeyId: aws.String("alias/aws/kinesis")}); err != nil {
+	if _, err := client.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{StreamName: aws.String("state"), EncryptionType: types.EncryptionTypeKms, KeyId: aws.String("alias/aws/kinesis")}); err != nil {
 		t.Fatal(err)
 	}
 	// UPDATING for a minute: still writable, and encrypted from now on.
-	out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamARN: arn, StreamName: aws.String("state"), Records: putEntries(3, 1)})
+	out, err := client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamARN: arn, StreamName: aws.String("state"), Records: putEntries(3, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out.EncryptionType != types.EncryptionTypeKms || *out.FailedRecordCount != 0 {
 		t.Fatalf("EncryptionType %q, %d failed; want KMS, 0", out.EncryptionType, *out.FailedRecordCount)
 	}
-	one, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("state"), PartitionKey: aws.String("a"), Data: []byte("x")})
+	one, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("state"), PartitionKey: aws.String("a"), Data: []byte("x")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,9 +161,10 @@ func TestPutRecordsStreamState(t *testing.T) {
 // InternalFailure, never silently; records for healthy shards are written.
 func TestPutRecordsShardLogGone(t *testing.T) {
 	e := newEnv(t, envOptions{})
+	client := putClient(e)
 	ctx := t.Context()
 	e.createStream(t, "broken", 2)
-	sum, err := e.Client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("broken")})
+	sum, err := client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("broken")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +172,7 @@ func TestPutRecordsShardLogGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	ends := putShardEnds(2)
-	out, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("broken"), Records: putEntries(40, 5)})
+	out, err := client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("broken"), Records: putEntries(40, 5)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +192,7 @@ func TestPutRecordsShardLogGone(t *testing.T) {
 	if failed == 0 || int(*out.FailedRecordCount) != failed {
 		t.Fatalf("FailedRecordCount %d, %d records for the broken shard", *out.FailedRecordCount, failed)
 	}
-	_, err = e.Client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("broken"), PartitionKey: aws.String("x"), Data: []byte("x"), ExplicitHashKey: aws.String(ends[1].String())})
+	_, err = client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("broken"), PartitionKey: aws.String("x"), Data: []byte("x"), ExplicitHashKey: aws.String(ends[1].String())})
 	if code, _ := apiError(t, err); code != "InternalFailure" {
 		t.Fatalf("PutRecord to the broken shard: %v", err)
 	}
