@@ -398,3 +398,24 @@ func TestShardIteratorKeyShared(t *testing.T) {
 		t.Fatalf("after a restart: got %v, want %v", got, want)
 	}
 }
+
+// TestGetRecordsCrossAccountARN: a reader in another account names the stream by ARN, and
+// its iterator reads the owner's records.
+func TestGetRecordsCrossAccountARN(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createStream(t, "shared", 1)
+	want := grPut(t, e, "shared", "a", 2)
+	arn := aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/shared")
+	other := e.client("111122223333", "eu-west-1")
+	gsi, err := other.GetShardIterator(t.Context(), &kinesis.GetShardIteratorInput{StreamARN: arn, ShardId: aws.String("0"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := other.GetRecords(t.Context(), &kinesis.GetRecordsInput{ShardIterator: gsi.ShardIterator, StreamARN: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, grRecords(out.Records)); diff != "" {
+		t.Fatalf("cross-account read (-want +got):\n%s", diff)
+	}
+}
