@@ -173,7 +173,7 @@ read:
 	switch {
 	case unreadMs != 0:
 		out.MillisBehindLatest = max(now.UnixMilli()-unreadMs, 1)
-	case res.Pending > 0:
+	case res.Pending > 0 && len(batches) > 0:
 		// The first unread record is in a batch not read; it arrived after the last one read.
 		out.MillisBehindLatest = max(now.UnixMilli()-batches[len(batches)-1].ArrivalMs, 1)
 	case sh.ClosedMs != 0:
