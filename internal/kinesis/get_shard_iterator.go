@@ -21,6 +21,8 @@ package kinesis
 //   - AT_TIMESTAMP looks records up by the engine's storage time of their batch, which
 //     follows the arrival time by the engine's write latency.
 //   - No per-account GetShardIterator rate limit.
+//   - Only 56-digit (version 2) sequence numbers parse: a short one such as "5", which AWS
+//     reads in an older layout ("It encodes shardId-000000000005, …"), is "… is invalid.".
 
 import (
 	"context"
