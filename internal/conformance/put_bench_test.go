@@ -74,3 +74,35 @@ func BenchmarkPutRecords(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// BenchmarkPutRecordsParallel is BenchmarkPutRecords with 8 producers per CPU, each with
+// its own partition keys, sharing one client (and its connection pool).
+func BenchmarkPutRecordsParallel(b *testing.B) {
+	e := putBenchEnv(b)
+	if _, err := e.Client.CreateStream(b.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("bench"), ShardCount: aws.Int32(4)}); err != nil {
+		b.Fatal(err)
+	}
+	const n, size = 500, 100
+	b.SetBytes(n * size)
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		entries := make([]types.PutRecordsRequestEntry, n)
+		for i := range entries {
+			entries[i] = types.PutRecordsRequestEntry{PartitionKey: aws.String(fmt.Sprintf("pk-%d-%p", i, &entries)), Data: make([]byte, size)}
+		}
+		in := &kinesis.PutRecordsInput{StreamName: aws.String("bench"), Records: entries}
+		for pb.Next() {
+			out, err := e.Client.PutRecords(context.Background(), in)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if *out.FailedRecordCount != 0 {
+				b.Errorf("%d records failed", *out.FailedRecordCount)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+}

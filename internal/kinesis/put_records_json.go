@@ -54,7 +54,7 @@ func (p *fastJSON) records(out *PutRecordsInput) bool {
 	if !p.consume('[') {
 		return false
 	}
-	recs := make([]PutRecordsRequestEntry, 0, 16)
+	recs := make([]PutRecordsRequestEntry, 0, min(maxPutRecords+1, len(p.b)/16+1)) // a guess from the body size
 	if p.peek() == ']' {
 		p.i++
 		out.Records = recs
@@ -233,7 +233,7 @@ func (p *fastJSON) lit(word string) bool {
 
 // AppendJSON renders the answer byte for byte as encoding/json would (awsproto.FastEncoder).
 func (o *PutRecordsOutput) AppendJSON(b []byte) ([]byte, error) {
-	if n := 64 + len(o.Records)*110; cap(b)-len(b) < n {
+	if n := 64 + len(o.Records)*128; cap(b)-len(b) < n {
 		b = append(make([]byte, 0, len(b)+n), b...)
 	}
 	b = append(b, `{"EncryptionType":`...)
