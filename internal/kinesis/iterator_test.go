@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/freshet/freshet/internal/awserr"
+	"github.com/freshet/freshet/internal/store"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -110,4 +111,41 @@ func FuzzOpenIterator(f *testing.F) {
 			t.Fatalf("reseal round trip (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// TestIteratorKeyLoad: the key is created once in the metadata bucket and shared; a failed
+// load is not remembered.
+func TestIteratorKeyLoad(t *testing.T) {
+	open := func() *store.Store {
+		st, err := store.Open(t.Context(), store.Options{Memory: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	closed := open()
+	closed.Close()
+	s := &Service{store: closed}
+	if _, err := s.iteratorAEAD(t.Context()); err == nil {
+		t.Fatal("key load from a closed engine: no error")
+	}
+	st := open()
+	s.store = st
+	a, err := s.iteratorAEAD(t.Context())
+	if err != nil {
+		t.Fatalf("retried key load: %v", err)
+	}
+	key, _, err := st.MetaGet(t.Context(), iteratorKeyName)
+	if err != nil || len(key) != 32 {
+		t.Fatalf("stored key: %d bytes, %v", len(key), err)
+	}
+	other := &Service{store: st}
+	b, err := other.iteratorAEAD(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openIterator(b, sealIterator(a, &testIterator)); err != nil {
+		t.Fatalf("a second service does not open the first one's iterator: %v", err)
+	}
 }
