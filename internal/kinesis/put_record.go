@@ -58,7 +58,7 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	if err != nil {
 		return nil, err
 	}
-	m, _, err := s.load(ctx, r)
+	m, rev, err := s.load(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	if in.DryRun != nil && *in.DryRun {
 		return nil, errDryRun
 	}
-	results, err := s.put(ctx, r, m, []putEntry{e})
+	results, err := s.putAt(ctx, r, m, rev, []putEntry{e})
 	if err != nil {
 		return nil, err
 	}

@@ -94,7 +94,7 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 	if err != nil {
 		return nil, err
 	}
-	m, _, err := s.load(ctx, r)
+	m, rev, err := s.load(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 	if in.DryRun != nil && *in.DryRun {
 		return nil, errDryRun
 	}
-	results, err := s.put(ctx, r, m, entries)
+	results, err := s.putAt(ctx, r, m, rev, entries)
 	if err != nil {
 		return nil, err
 	}

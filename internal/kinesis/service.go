@@ -53,6 +53,8 @@ type Service struct {
 	iters iteratorSealer
 	// limits emulates per-shard throughput limits and tracks write rates (limits.go).
 	limits *limiter
+	// routers caches each stream's parsed hash ranges for the write path (write.go).
+	routers routerCache
 	// reshardMu lets one request at a time carry out stored reshard plans (reshard.go).
 	reshardMu sync.Mutex
 
