@@ -106,3 +106,20 @@ func BenchmarkPutRecordsParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// BenchmarkPutRecord is one 100-byte PutRecord per call, from one client: the per-call
+// latency of the write path (metadata read, one engine write).
+func BenchmarkPutRecord(b *testing.B) {
+	e := putBenchEnv(b)
+	if _, err := e.Client.CreateStream(b.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("bench"), ShardCount: aws.Int32(4)}); err != nil {
+		b.Fatal(err)
+	}
+	in := &kinesis.PutRecordInput{StreamName: aws.String("bench"), PartitionKey: aws.String("pk"), Data: make([]byte, 100)}
+	b.SetBytes(100)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Client.PutRecord(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
