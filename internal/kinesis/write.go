@@ -178,8 +178,9 @@ func (s *Service) putAt(ctx context.Context, r streamRef, m *streamMeta, rev uin
 	}
 }
 
-// putOnce routes the pending entries with rt (m's router) and writes one batch per shard, concurrently.
-// It fills res for every entry it settles and returns those whose shard's log is gone.
+// putOnce routes the pending entries with rt (m's router) and writes one batch per shard,
+// concurrently. It fills res for every entry it settles and returns those whose shard's log
+// is gone.
 func (s *Service) putOnce(ctx context.Context, m *streamMeta, rt *router, entries []putEntry, pending []int, res []putResult) ([]int, error) {
 	if len(rt.shards) == 0 {
 		return nil, fmt.Errorf("stream %s has no open shard", m.Name)
