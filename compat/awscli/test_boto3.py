@@ -1,6 +1,7 @@
 """boto3 (botocore as applications use it): a paginator, waiters and the data plane."""
 
 import os
+import time
 
 import boto3
 import botocore.exceptions
@@ -53,6 +54,22 @@ def test_boto3_waiters_paginator_and_records(kinesis):
         it = kinesis.get_shard_iterator(StreamName=names[0], ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")
         got += [r["Data"] for r in kinesis.get_records(ShardIterator=it["ShardIterator"])["Records"]]
     assert sorted(got) == [bytes([i, 0, 255]) for i in range(10)]
+
+    # boto3's botocore sends timestamps with their fraction: AT_TIMESTAMP to the millisecond.
+    first = kinesis.put_record(StreamName=names[1], PartitionKey="k", Data=b"first", ExplicitHashKey="0")
+    not_before = time.time() + 0.005
+    while time.time() < not_before:
+        time.sleep(0.001)
+    kinesis.put_record(StreamName=names[1], PartitionKey="k", Data=b"second", ExplicitHashKey="0")
+    it = kinesis.get_shard_iterator(StreamName=names[1], ShardId=first["ShardId"], ShardIteratorType="TRIM_HORIZON")
+    records = kinesis.get_records(ShardIterator=it["ShardIterator"])["Records"]
+    assert [r["Data"] for r in records] == [b"first", b"second"]
+    arrival = records[1]["ApproximateArrivalTimestamp"]
+    assert records[0]["ApproximateArrivalTimestamp"] < arrival
+    it = kinesis.get_shard_iterator(
+        StreamName=names[1], ShardId=first["ShardId"], ShardIteratorType="AT_TIMESTAMP", Timestamp=arrival
+    )
+    assert [r["Data"] for r in kinesis.get_records(ShardIterator=it["ShardIterator"])["Records"]] == [b"second"]
 
     kinesis.delete_stream(StreamName=names[0])
     assert kinesis.describe_stream_summary(StreamName=names[0])["StreamDescriptionSummary"]["StreamStatus"] == "DELETING"

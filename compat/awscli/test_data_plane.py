@@ -2,6 +2,8 @@
 
 import base64
 import json
+import math
+import time
 
 from conftest import ACCOUNT, arn, error_line
 
@@ -26,8 +28,13 @@ def test_put_record_get_records_every_iterator_type(aws, tmp_path):
     blob = tmp_path / "blob.bin"
     blob.write_bytes(binary)
 
-    puts = [
-        aws("put-record", "--stream-name", name, "--partition-key", "a", "--data", "first"),
+    puts = [aws("put-record", "--stream-name", name, "--partition-key", "a", "--data", "first")]
+    # The CLI sends AT_TIMESTAMP in whole seconds (its botocore's precision for Kinesis), so
+    # the later records are written in a later second than the first.
+    second = math.floor(time.time()) + 1
+    while time.time() < second:
+        time.sleep(0.01)
+    puts += [
         aws("put-record", "--stream-arn", arn(name), "--partition-key", "b", "--data", f"fileb://{blob}"),
         aws("put-record", "--stream-name", name, "--partition-key", "c", "--data", "third"),
     ]
@@ -51,10 +58,9 @@ def test_put_record_get_records_every_iterator_type(aws, tmp_path):
     after_seq = _records(aws, _iterator(aws, name, "AFTER_SEQUENCE_NUMBER", "--starting-sequence-number", seqs[1]))
     assert [r["SequenceNumber"] for r in after_seq] == seqs[2:]
 
-    # AT_TIMESTAMP at the second record's arrival (each put was a separate CLI process, so
-    # the arrivals are milliseconds apart): the first record is skipped.
-    assert arrivals[0] < arrivals[1]
-    at_ts = _records(aws, _iterator(aws, name, "AT_TIMESTAMP", "--timestamp", repr(arrivals[1])))
+    # AT_TIMESTAMP at the second after the first record's arrival: the first is skipped.
+    assert arrivals[0] < second <= arrivals[1]
+    at_ts = _records(aws, _iterator(aws, name, "AT_TIMESTAMP", "--timestamp", second))
     assert [r["SequenceNumber"] for r in at_ts] == seqs[1:]
 
     # LATEST sees only what is written after it; the next iterator continues from there.
