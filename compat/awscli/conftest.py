@@ -127,11 +127,11 @@ class CliError(Exception):
 
 
 class Aws:
-    """Runs `aws --endpoint-url … --region us-east-1 --output json kinesis ARGS`."""
+    """Runs `aws --endpoint-url … --region REGION --output json kinesis ARGS`."""
 
-    def __init__(self, endpoint, env):
+    def __init__(self, endpoint, env, region=REGION):
         exe = Path(sys.executable).parent / "aws"
-        self.base = [str(exe), "--endpoint-url", endpoint, "--region", REGION, "--output", "json", "kinesis"]
+        self.base = [str(exe), "--endpoint-url", endpoint, "--region", region, "--output", "json", "kinesis"]
         self.env = env
 
     def run(self, *args):

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import ACCOUNT, MAX_HASH_KEY, arn, error_line
+from conftest import ACCOUNT, MAX_HASH_KEY, Aws, arn, client_env, error_line
 
 
 def _ranges(shards):
@@ -248,3 +248,25 @@ def test_delete_stream_and_wait(aws):
     assert aws("create-stream", "--stream-name", name, "--shard-count", 1) is None
     assert aws("wait", "stream-exists", "--stream-name", name) is None
     assert aws.summary(name)["OpenShardCount"] == 1
+
+
+def test_regions_and_accounts_are_namespaces(aws, freshet, tmp_path):
+    """The CLI's --region and a 12-digit access key id select the namespace, as on AWS."""
+    eu = Aws(freshet.endpoint, client_env(tmp_path), region="eu-west-1")
+    name = eu.create(1)
+    assert eu.summary(name)["StreamARN"] == f"arn:aws:kinesis:eu-west-1:{ACCOUNT}:stream/{name}"
+    assert name in eu("list-streams")["StreamNames"]
+    assert name not in aws("list-streams")["StreamNames"]
+    err = aws.fail("describe-stream-summary", "--stream-name", name)
+    assert err == error_line(
+        "ResourceNotFoundException", "DescribeStreamSummary", f"Stream {name} under account {ACCOUNT} not found."
+    )
+
+    env = client_env(tmp_path)
+    env["AWS_ACCESS_KEY_ID"] = "123456789012"
+    other = Aws(freshet.endpoint, env, region="eu-west-1")
+    assert name not in other("list-streams")["StreamNames"]
+    assert other("create-stream", "--stream-name", name, "--shard-count", 2) is None
+    assert other.wait_active(name)["StreamARN"] == f"arn:aws:kinesis:eu-west-1:123456789012:stream/{name}"
+    assert other.summary(name)["OpenShardCount"] == 2
+    assert eu.summary(name)["OpenShardCount"] == 1
