@@ -66,10 +66,14 @@ class Freshet:
             time.sleep(0.05)
 
     def stop(self):
-        """Sends SIGTERM and returns the exit code."""
+        """Sends SIGTERM and returns the exit code; kills a server that does not stop in 30 s."""
         self.proc.send_signal(signal.SIGTERM)
         try:
             return self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"freshet still running 30 s after SIGTERM:\n{self.log()}")
         finally:
             self._log.close()
 
