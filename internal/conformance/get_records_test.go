@@ -169,7 +169,6 @@ func TestGetRecordsLimitAndLag(t *testing.T) {
 func TestGetRecordsManyConsumers(t *testing.T) {
 	const readers, batches, perBatch = 8, 20, 50
 	e := newEnv(t, envOptions{})
-	e.Client = grClient(e) // many requests: see grBufferedBody
 	e.createStream(t, "fanout", 1)
 	its := make([]string, readers)
 	for i := range its {

@@ -1,9 +1,11 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -45,7 +47,7 @@ type envOptions struct {
 	DataDir string
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	st, err := store.Open(t.Context(), store.Options{DataDir: o.DataDir, Memory: o.DataDir == ""})
 	if err != nil {
@@ -86,8 +88,29 @@ func (e *env) client(accessKey, region string) *kinesis.Client {
 		BaseEndpoint: aws.String(e.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, "secret", ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Timeout: 60 * time.Second},
+		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: bufferedBody{http.DefaultTransport}},
 	})
+}
+
+// bufferedBody hands the transport its own copy of each request body: smithy-go closes the
+// body as soon as response headers arrive, and when the transport has not read its EOF yet
+// (a fast local server), it drops the connection and the SDK fails to read a 200 answer
+// ("use of closed network connection", aws/aws-sdk-go-v2#2737; the standard retryer would
+// retry, tests use none).
+type bufferedBody struct{ base http.RoundTripper }
+
+func (t bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	return t.base.RoundTrip(r)
 }
 
 // apiError asserts err is an AWS API error and returns its code and message.

@@ -3,54 +3,18 @@ package conformance
 import (
 	"context"
 	"fmt"
-	"net"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-
-	fkinesis "github.com/freshet/freshet/internal/kinesis"
-	"github.com/freshet/freshet/internal/server"
-	"github.com/freshet/freshet/internal/store"
 )
-
-// putBenchEnv is newEnv for benchmarks: a memory engine, the service and the HTTP server.
-func putBenchEnv(b *testing.B) *env {
-	st, err := store.Open(b.Context(), store.Options{Memory: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := fkinesis.New(b.Context(), fkinesis.Options{Store: st})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := server.New(server.Config{Kinesis: svc})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	b.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		<-done
-		svc.Close()
-		st.Close()
-	})
-	e := &env{URL: "http://" + ln.Addr().String(), Store: st, Svc: svc}
-	e.Client = putClient(e)
-	return e
-}
 
 // BenchmarkPutRecords writes 500 records of 100 bytes per PutRecords call to a 4-shard
 // stream through the HTTP server and the AWS SDK, from one client goroutine
 // (b.RunParallel is not used: the figure is the latency-bound throughput of one producer).
 func BenchmarkPutRecords(b *testing.B) {
-	e := putBenchEnv(b)
+	e := newEnv(b, envOptions{})
 	if _, err := e.Client.CreateStream(b.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("bench"), ShardCount: aws.Int32(4)}); err != nil {
 		b.Fatal(err)
 	}
@@ -78,7 +42,7 @@ func BenchmarkPutRecords(b *testing.B) {
 // BenchmarkPutRecordsParallel is BenchmarkPutRecords with 8 producers per CPU, each with
 // its own partition keys, sharing one client (and its connection pool).
 func BenchmarkPutRecordsParallel(b *testing.B) {
-	e := putBenchEnv(b)
+	e := newEnv(b, envOptions{})
 	if _, err := e.Client.CreateStream(b.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("bench"), ShardCount: aws.Int32(4)}); err != nil {
 		b.Fatal(err)
 	}
@@ -110,7 +74,7 @@ func BenchmarkPutRecordsParallel(b *testing.B) {
 // BenchmarkPutRecord is one 100-byte PutRecord per call, from one client: the per-call
 // latency of the write path (metadata read, one engine write).
 func BenchmarkPutRecord(b *testing.B) {
-	e := putBenchEnv(b)
+	e := newEnv(b, envOptions{})
 	if _, err := e.Client.CreateStream(b.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("bench"), ShardCount: aws.Int32(4)}); err != nil {
 		b.Fatal(err)
 	}

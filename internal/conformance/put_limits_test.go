@@ -45,7 +45,7 @@ func putEntries(n, size int) []types.PutRecordsRequestEntry {
 func TestPutRecordsValidation(t *testing.T) {
 	t.Parallel() // large bodies: overlap with other tests
 	e := newEnv(t, envOptions{})
-	client := putClient(e)
+	client := e.Client
 	ctx := t.Context()
 	e.createStream(t, "valid", 1)
 	long := strings.Repeat("a", 129)
@@ -129,7 +129,7 @@ func putFailures(t *testing.T, out *kinesis.PutRecordsOutput, shard, stream stri
 func TestPutRecordsShardLimits(t *testing.T) {
 	clock := &putClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	e := newEnv(t, envOptions{EnforceLimits: true, Now: clock.Now})
-	client := putClient(e)
+	client := e.Client
 	ctx := t.Context()
 	e.createStream(t, "limited", 1)
 	put := func(n, size int) []int {
@@ -178,7 +178,7 @@ func TestPutRecordsShardLimits(t *testing.T) {
 
 func TestPutRecordsDryRun(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	client := putClient(e)
+	client := e.Client
 	ctx := t.Context()
 	e.createStream(t, "dry", 1)
 	const msg = "Request would have succeeded, but DryRun flag is set."
@@ -207,7 +207,7 @@ func TestPutRecordsDryRun(t *testing.T) {
 
 func TestPutRecordsAutoDistribution(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	client := putClient(e)
+	client := e.Client
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{
 		StreamName:                 aws.String("auto"),

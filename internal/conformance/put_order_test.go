@@ -1,21 +1,16 @@
 package conformance
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
@@ -69,7 +64,7 @@ func TestPutRecordsOrderUnderConcurrentProducers(t *testing.T) {
 		perSingle = 5 // records sent one PutRecord at a time in every fifth round
 	)
 	e.createStream(t, "order", shards)
-	client := putClient(e)
+	client := e.Client
 	var wg sync.WaitGroup
 	errs := make(chan error, producers)
 	for p := range producers {
@@ -166,7 +161,7 @@ func TestPutRecordsDeleteUnderProducers(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := t.Context()
 	e.createStream(t, "doomed", 4)
-	client := putClient(e)
+	client := e.Client
 	const producers = 6
 	var written atomic.Int64
 	started := make(chan struct{}, producers)
@@ -214,37 +209,4 @@ func TestPutRecordsDeleteUnderProducers(t *testing.T) {
 	if written.Load() < producers*3 {
 		t.Fatalf("only %d writes before the delete", written.Load())
 	}
-}
-
-// putBufferedBody works around a client-side race between smithy-go and net/http: smithy
-// closes the request body as soon as the response headers arrive; if the transport has not
-// yet read the body's EOF (a fast local server answers before that), the transport drops
-// the connection and the SDK fails to read a 200 answer ("use of closed network
-// connection", aws/aws-sdk-go-v2#2737; the SDK's standard retryer retries it, our tests use
-// none). Handing the transport its own copy of the body removes the race.
-type putBufferedBody struct{ base http.RoundTripper }
-
-func (t putBufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	}
-	return t.base.RoundTrip(r)
-}
-
-// putClient is e.Client with putBufferedBody, for tests that make many requests.
-func putClient(e *env) *kinesis.Client {
-	return kinesis.New(kinesis.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(e.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: putBufferedBody{http.DefaultTransport}},
-	})
 }

@@ -43,7 +43,7 @@ func putMD5(pk string) *big.Int {
 
 func TestPutRecordsHashRouting(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	client := putClient(e)
+	client := e.Client
 	ctx := t.Context()
 	const shards = 5
 	e.createStream(t, "routing", shards)
@@ -117,7 +117,7 @@ func TestPutRecordsHashRouting(t *testing.T) {
 func TestPutRecordsStreamState(t *testing.T) {
 	clock := &putClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
-	client := putClient(e)
+	client := e.Client
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("state"), ShardCount: aws.Int32(2)}); err != nil {
 		t.Fatal(err)
@@ -161,7 +161,7 @@ func TestPutRecordsStreamState(t *testing.T) {
 // InternalFailure, never silently; records for healthy shards are written.
 func TestPutRecordsShardLogGone(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	client := putClient(e)
+	client := e.Client
 	ctx := t.Context()
 	e.createStream(t, "broken", 2)
 	sum, err := client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("broken")})
