@@ -35,6 +35,11 @@ type Config struct {
 	StateDelay    time.Duration
 	ShardLimit    int
 	EnforceLimits bool
+	// On-demand autoscaling policy (see docs/DESIGN.md).
+	AutoscaleInterval   time.Duration
+	AutoscaleSplitAt    float64
+	AutoscaleMergeBelow float64
+	AutoscaleMergeAfter time.Duration
 }
 
 // Validate reports the first setting that cannot work.
@@ -50,6 +55,12 @@ func (c *Config) Validate() error {
 	}
 	if c.StateDelay < 0 {
 		return errors.New("--state-delay must not be negative")
+	}
+	if c.AutoscaleSplitAt <= 0 || c.AutoscaleMergeBelow < 0 || c.AutoscaleMergeBelow >= c.AutoscaleSplitAt {
+		return errors.New("--autoscale-merge-below must be at least 0 and below --autoscale-split-at, which must be above 0")
+	}
+	if c.AutoscaleMergeAfter <= 0 {
+		return errors.New("--autoscale-merge-after must be positive")
 	}
 	if c.ShardLimit < 1 {
 		return errors.New("--shard-limit must be at least 1")
@@ -98,6 +109,10 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	fs.DurationVar(&c.StateDelay, "state-delay", 0, "how long streams stay CREATING, UPDATING or DELETING (FRESHET_STATE_DELAY)")
 	fs.IntVar(&c.ShardLimit, "shard-limit", 500, "shards per account and region (FRESHET_SHARD_LIMIT)")
 	fs.BoolVar(&c.EnforceLimits, "enforce-limits", false, "enforce AWS's per-shard throughput limits (FRESHET_ENFORCE_LIMITS)")
+	fs.DurationVar(&c.AutoscaleInterval, "autoscale-interval", 5*time.Second, "how often ON_DEMAND streams are rescaled; negative turns it off (FRESHET_AUTOSCALE_INTERVAL)")
+	fs.Float64Var(&c.AutoscaleSplitAt, "autoscale-split-at", 0.8, "split an ON_DEMAND shard writing above this fraction of the per-shard limit (FRESHET_AUTOSCALE_SPLIT_AT)")
+	fs.Float64Var(&c.AutoscaleMergeBelow, "autoscale-merge-below", 0.1, "merge adjacent ON_DEMAND shards writing below this fraction of the limit (FRESHET_AUTOSCALE_MERGE_BELOW)")
+	fs.DurationVar(&c.AutoscaleMergeAfter, "autoscale-merge-after", 5*time.Minute, "how long ON_DEMAND shards must stay below --autoscale-merge-below before they merge (FRESHET_AUTOSCALE_MERGE_AFTER)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, false, err
@@ -140,11 +155,15 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	}
 	defer st.Close()
 	k, err := kinesis.New(ctx, kinesis.Options{
-		Store:         st,
-		StateDelay:    cfg.StateDelay,
-		ShardLimit:    cfg.ShardLimit,
-		EnforceLimits: cfg.EnforceLimits,
-		Logger:        log,
+		Store:               st,
+		StateDelay:          cfg.StateDelay,
+		ShardLimit:          cfg.ShardLimit,
+		EnforceLimits:       cfg.EnforceLimits,
+		AutoscaleInterval:   cfg.AutoscaleInterval,
+		AutoscaleSplitAt:    cfg.AutoscaleSplitAt,
+		AutoscaleMergeBelow: cfg.AutoscaleMergeBelow,
+		AutoscaleMergeAfter: cfg.AutoscaleMergeAfter,
+		Logger:              log,
 	})
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/freshet/freshet/internal/awserr"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -107,9 +106,4 @@ func (s *Service) after(d time.Duration, fn func(ctx context.Context)) {
 		case <-s.bgCtx.Done():
 		}
 	}()
-}
-
-// errNotImplemented is what an operation that Freshet does not offer yet answers.
-func errNotImplemented(op string) error {
-	return awserr.Newf(awserr.InvalidArgument, "%s is not implemented by Freshet yet.", op)
 }

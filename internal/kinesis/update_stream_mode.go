@@ -9,7 +9,8 @@ package kinesis
 //     limit gives LimitExceededException (CreateStream's text).
 //   - The stream keeps its current shards either way; once ON_DEMAND, the autoscaling loop
 //     (autoscale.go) reshapes them from the write rates. WarmThroughputMiBps (only with
-//     ON_DEMAND) is recorded.
+//     ON_DEMAND) is recorded. Switching to PROVISIONED drops the on-demand-only settings:
+//     AUTO record distribution and warm throughput.
 //   - Asking for the mode the stream already has succeeds without change.
 //
 // Differences from AWS:
@@ -76,6 +77,11 @@ func (s *Service) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInpu
 			return awserr.Newf(awserr.LimitExceeded, "This request would exceed the on-demand stream count limit for the account %s in %s. Current on-demand stream count for the account: %d. Limit: %d.", r.Account, r.Region, onDemand, s.opts.OnDemandStreamLimit)
 		}
 		m.Mode = mode
+		if mode == modeProvisioned {
+			// Both are on-demand features: a provisioned stream routes by partition key
+			// and has no warm throughput.
+			m.RecordDistribution, m.WarmThroughputMiBps = "", nil
+		}
 		if in.WarmThroughputMiBps != nil {
 			w := int(*in.WarmThroughputMiBps)
 			m.WarmThroughputMiBps = &w
