@@ -56,8 +56,8 @@ func (c *Config) Validate() error {
 	if c.StateDelay < 0 {
 		return errors.New("--state-delay must not be negative")
 	}
-	if c.AutoscaleSplitAt <= 0 || c.AutoscaleMergeBelow < 0 || c.AutoscaleMergeBelow >= c.AutoscaleSplitAt {
-		return errors.New("--autoscale-merge-below must be at least 0 and below --autoscale-split-at, which must be above 0")
+	if c.AutoscaleSplitAt <= 0 || c.AutoscaleMergeBelow <= 0 || c.AutoscaleMergeBelow >= c.AutoscaleSplitAt {
+		return errors.New("--autoscale-merge-below and --autoscale-split-at must be above 0, merge below split")
 	}
 	if c.AutoscaleMergeAfter <= 0 {
 		return errors.New("--autoscale-merge-after must be positive")

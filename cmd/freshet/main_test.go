@@ -19,6 +19,11 @@ var defaults = Config{
 	AccountID:  "000000000000",
 	LogLevel:   "info",
 	ShardLimit: 500,
+
+	AutoscaleInterval:   5 * time.Second,
+	AutoscaleSplitAt:    0.8,
+	AutoscaleMergeBelow: 0.1,
+	AutoscaleMergeAfter: 5 * time.Minute,
 }
 
 func TestParseArgs(t *testing.T) {
@@ -52,6 +57,14 @@ func TestParseArgs(t *testing.T) {
 		{"FRESHET_SHARD_LIMIT", nil, map[string]string{"FRESHET_SHARD_LIMIT": "20"}, with(func(c *Config) { c.ShardLimit = 20 })},
 		{"--enforce-limits", []string{"--enforce-limits"}, nil, with(func(c *Config) { c.EnforceLimits = true })},
 		{"FRESHET_ENFORCE_LIMITS", nil, map[string]string{"FRESHET_ENFORCE_LIMITS": "true"}, with(func(c *Config) { c.EnforceLimits = true })},
+		{"--autoscale-interval", []string{"--autoscale-interval", "-1s"}, nil, with(func(c *Config) { c.AutoscaleInterval = -time.Second })},
+		{"FRESHET_AUTOSCALE_INTERVAL", nil, map[string]string{"FRESHET_AUTOSCALE_INTERVAL": "1s"}, with(func(c *Config) { c.AutoscaleInterval = time.Second })},
+		{"--autoscale-split-at", []string{"--autoscale-split-at", "0.5"}, nil, with(func(c *Config) { c.AutoscaleSplitAt = 0.5 })},
+		{"FRESHET_AUTOSCALE_SPLIT_AT", nil, map[string]string{"FRESHET_AUTOSCALE_SPLIT_AT": "0.9"}, with(func(c *Config) { c.AutoscaleSplitAt = 0.9 })},
+		{"--autoscale-merge-below", []string{"--autoscale-merge-below", "0.2"}, nil, with(func(c *Config) { c.AutoscaleMergeBelow = 0.2 })},
+		{"FRESHET_AUTOSCALE_MERGE_BELOW", nil, map[string]string{"FRESHET_AUTOSCALE_MERGE_BELOW": "0.05"}, with(func(c *Config) { c.AutoscaleMergeBelow = 0.05 })},
+		{"--autoscale-merge-after", []string{"--autoscale-merge-after", "1m"}, nil, with(func(c *Config) { c.AutoscaleMergeAfter = time.Minute })},
+		{"FRESHET_AUTOSCALE_MERGE_AFTER", nil, map[string]string{"FRESHET_AUTOSCALE_MERGE_AFTER": "10m"}, with(func(c *Config) { c.AutoscaleMergeAfter = 10 * time.Minute })},
 		{"flags win over the environment",
 			[]string{"--listen", "127.0.0.1:1", "--shard-limit", "3", "--memory=false", "--state-delay", "1s"},
 			map[string]string{"FRESHET_LISTEN": "127.0.0.1:2", "FRESHET_SHARD_LIMIT": "4", "FRESHET_MEMORY": "true", "FRESHET_STATE_DELAY": "x", "FRESHET_REGION": "eu-north-1"},
@@ -104,6 +117,11 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"--memory=maybe"}, nil, `invalid boolean value "maybe" for -memory`},
 		{nil, map[string]string{"FRESHET_MEMORY": "maybe"}, `FRESHET_MEMORY="maybe"`},
 		{nil, map[string]string{"FRESHET_ENFORCE_LIMITS": "yes"}, `FRESHET_ENFORCE_LIMITS="yes"`},
+		{[]string{"--autoscale-split-at", "0"}, nil, "--autoscale-merge-below and --autoscale-split-at must be above 0, merge below split"},
+		{[]string{"--autoscale-merge-below", "0.9"}, nil, "--autoscale-merge-below and --autoscale-split-at must be above 0, merge below split"},
+		{[]string{"--autoscale-merge-below", "0"}, nil, "--autoscale-merge-below and --autoscale-split-at must be above 0, merge below split"},
+		{[]string{"--autoscale-merge-after", "0s"}, nil, "--autoscale-merge-after must be positive"},
+		{nil, map[string]string{"FRESHET_AUTOSCALE_SPLIT_AT": "lots"}, `FRESHET_AUTOSCALE_SPLIT_AT="lots"`},
 	}
 	for _, tt := range tests {
 		_, _, err := parseArgs(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
