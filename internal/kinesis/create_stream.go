@@ -104,7 +104,7 @@ func (s *Service) CreateStream(ctx context.Context, in *CreateStreamInput) (*Cre
 			onDemand++
 		}
 	}
-	if open+n > s.opts.ShardLimit {
+	if n > s.opts.ShardLimit-open { // not open+n: a huge ShardCount would wrap around
 		return nil, s.shardLimitError(r, open, n)
 	}
 	if mode == modeOnDemand && onDemand >= s.opts.OnDemandStreamLimit {
