@@ -152,7 +152,11 @@ func (s *Store) Read(ctx context.Context, name string, r ReadRequest) (ReadResul
 		req.Seq = 1
 	}
 	if !r.Since.IsZero() {
+		// Nothing is stored before 1970, and the engine's JSON cannot carry a year below 0.
 		t := r.Since.UTC()
+		if t.Before(time.Unix(0, 0)) {
+			t = time.Unix(0, 0).UTC()
+		}
 		req.StartTime, req.Seq = &t, 0
 	}
 	body, err := json.Marshal(req)

@@ -99,3 +99,24 @@ func TestLogAppendRead(t *testing.T) {
 		t.Fatalf("read deleted: got %v, want ErrNotFound", err)
 	}
 }
+
+// TestReadSinceLongAgo reads by a time the engine's JSON cannot carry (before year 0): it
+// reads from the first message, as any time before the first one does.
+func TestReadSinceLongAgo(t *testing.T) {
+	s := openTest(t)
+	ctx := t.Context()
+	if err := s.CreateLog(ctx, "x_1", 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"a", "b"} {
+		if _, err := s.Append(ctx, "x_1", []byte(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, since := range []time.Time{time.Unix(-1e11, 0), time.Unix(0, 0), time.Unix(1, 0)} {
+		res, err := s.Read(ctx, "x_1", ReadRequest{Since: since, Max: 10})
+		if err != nil || len(res.Msgs) != 2 || res.Msgs[0].Seq != 1 {
+			t.Fatalf("read since %v: %+v %v, want both messages", since, res, err)
+		}
+	}
+}
