@@ -8,10 +8,11 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// MetaGet returns a metadata value and its revision, or ErrNotFound.
+// MetaGet returns a metadata value and its revision, or ErrNotFound (also for a key that
+// is not valid, such as one holding '*': nothing can be stored under it).
 func (s *Store) MetaGet(ctx context.Context, key string) ([]byte, uint64, error) {
 	e, err := s.meta.Get(ctx, key)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
+	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrInvalidKey) {
 		return nil, 0, ErrNotFound
 	}
 	if err != nil {

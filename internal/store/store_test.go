@@ -120,3 +120,14 @@ func TestReadSinceLongAgo(t *testing.T) {
 		}
 	}
 }
+
+// TestMetaGetInvalidKey reads a key no value can have (a region from a client's ARN may hold
+// any character): not found, not an engine error.
+func TestMetaGetInvalidKey(t *testing.T) {
+	s := openTest(t)
+	for _, key := range []string{"kinesis.stream.000000000000.us*east.x", "kinesis.stream.000000000000.us east.x", "a..b"} {
+		if _, _, err := s.MetaGet(t.Context(), key); !errors.Is(err, ErrNotFound) {
+			t.Errorf("MetaGet(%q): got %v, want ErrNotFound", key, err)
+		}
+	}
+}
