@@ -350,7 +350,7 @@ func TestStaleWriteAfterSplit(t *testing.T) {
 		t.Fatalf("append to the split parent: got %v, want ErrNotFound", err)
 	}
 	k, _ := hashkey.Parse("999")
-	res, err := s.put(ctx, r, stale, []putEntry{{rec: record{PartitionKey: "k", Data: []byte("late")}, key: k}})
+	res, err := s.putAt(ctx, r, stale, 0, []putEntry{{rec: record{PartitionKey: "k", Data: []byte("late")}, key: k}})
 	if err != nil || res[0].err != nil || res[0].shard != shardID(4) {
 		t.Fatalf("stale write: %+v %v, want it stored in shard 4", res, err)
 	}

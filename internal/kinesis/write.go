@@ -36,7 +36,7 @@ var batchBufs = sync.Pool{New: func() any { return new([]byte) }}
 // maxPooledBatch is the largest buffer kept for reuse; rare large batches are not pinned.
 const maxPooledBatch = 1 << 20
 
-// router finds the open shard owning a hash key; it is built once per request.
+// router finds the open shard owning a hash key; routerCache keeps one per stream.
 type router struct {
 	shards []*shardMeta    // open shards, by starting hash key
 	ranges []hashkey.Range // their ranges, same order
@@ -135,14 +135,10 @@ func (s *Service) writable(r streamRef, m *streamMeta) error {
 	return r.notFound()
 }
 
-// put writes entries to stream m and returns one result per entry, in order. Entries whose
-// shard closed concurrently (its log refuses appends) are routed again on the reloaded
-// metadata, at most putAttempts times. A stream deleted meanwhile is ResourceNotFound.
-func (s *Service) put(ctx context.Context, r streamRef, m *streamMeta, entries []putEntry) ([]putResult, error) {
-	return s.putAt(ctx, r, m, 0, entries)
-}
-
-// putAt is put for metadata m read at revision rev (0: unknown, the router is not cached).
+// putAt writes entries to stream m, read at metadata revision rev (0: unknown, the router
+// is not cached), and returns one result per entry, in order. Entries whose shard closed
+// concurrently (its log refuses appends) are routed again on the reloaded metadata, at most
+// putAttempts times. A stream deleted meanwhile is ResourceNotFound.
 func (s *Service) putAt(ctx context.Context, r streamRef, m *streamMeta, rev uint64, entries []putEntry) ([]putResult, error) {
 	res := make([]putResult, len(entries))
 	pending := make([]int, len(entries))
