@@ -61,7 +61,7 @@ func (jsonCodec) EncodeError(e *awserr.Error) []byte {
 func (jsonCodec) Decode(body []byte, v any) error {
 	// AWS answers a body that is not a JSON object with a bare SerializationException; a
 	// list is worded like a list anywhere else a structure is expected.
-	switch first := firstByte(body); {
+	switch first := FirstByte(body); {
 	case first == '[' && json.Valid(body):
 		return awserr.New(awserr.Serialization, "Start of list found where not expected")
 	case first != '{':
@@ -85,7 +85,9 @@ type FastDecoder interface {
 	DecodeJSONFast(body []byte) bool
 }
 
-func firstByte(b []byte) byte {
+// FirstByte is the first byte of a body that is not JSON whitespace (0: none), which tells
+// an object from a list, a scalar or nothing.
+func FirstByte(b []byte) byte {
 	for _, c := range b {
 		switch c {
 		case ' ', '\t', '\n', '\r':

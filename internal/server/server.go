@@ -209,7 +209,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	route, ok := s.routes[target]
 	if !ok {
 		err := awserr.New(awserr.UnknownOperation, "")
-		if firstByte(body) != 0 && !wellFormed(body) {
+		if awsproto.FirstByte(body) != 0 && !wellFormed(body) {
 			err = awserr.New(awserr.Serialization, "")
 		}
 		s.writeError(w, r, codec, reqID, op, err)
@@ -281,22 +281,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 // wellFormed reports whether body is JSON whose top level is an object or a list: what AWS
 // checks before looking at the target or the credential.
 func wellFormed(body []byte) bool {
-	switch firstByte(body) {
+	switch awsproto.FirstByte(body) {
 	case '{', '[':
 		return json.Valid(body)
 	}
 	return false
-}
-
-func firstByte(b []byte) byte {
-	for _, c := range b {
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			continue
-		}
-		return c
-	}
-	return 0
 }
 
 // preallocMax is the largest announced body read into a buffer of exactly its length.
