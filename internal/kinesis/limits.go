@@ -3,7 +3,7 @@ package kinesis
 // Per-shard throughput limits (AWS's provisioned-mode shard limits) and the per-shard write
 // rate that on-demand autoscaling reads.
 //
-// For readers (GetRecords, engineer C2): call
+// GetRecords calls
 //
 //	if !s.limits.allowRead(m.ID, shardIndex, s.now()) { … ProvisionedThroughputExceeded … }
 //
@@ -14,9 +14,9 @@ package kinesis
 // no-ops (allowRead returns true) unless Options.EnforceLimits is set. throttled(m, shard)
 // renders AWS's "Rate exceeded for shard …" error.
 //
-// For resharding (engineer F): s.limits.writeRate(m.ID, shardIndex, s.now()) is the shard's
-// accepted write rate over the last writeRateWindow seconds, tracked whether or not limits
-// are enforced.
+// For on-demand autoscaling (autoscale.go), s.limits.writeRate(m.ID, shardIndex, s.now())
+// is the shard's accepted write rate over the last writeRateWindow seconds, tracked whether
+// or not limits are enforced.
 
 import (
 	"sync"

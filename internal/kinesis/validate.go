@@ -13,8 +13,9 @@ var (
 	defaultRetention = 24
 )
 
-// streamID checks the StreamName / StreamARN pair most operations take (members are
-// checked in alphabetical order by the caller, so this adds them where they belong).
+// checkStreamName and checkStreamARN check the StreamName / StreamARN pair most operations
+// take (members are checked in alphabetical order by the caller, which calls each where it
+// belongs).
 func checkStreamName(v *awserr.Validator, name *string) {
 	v.Str("streamName", name, false, 1, 128, namePattern)
 }
