@@ -139,7 +139,7 @@ func TestTagsStreamErrors(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := t.Context()
 	e.createStream(t, "s", 1)
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	long := strings.Repeat("a", 129)
 	fiftyOne := make([]string, 51)
 	for i := range fiftyOne {
@@ -154,7 +154,7 @@ func TestTagsStreamErrors(t *testing.T) {
 	list := func(in *kinesis.ListTagsForStreamInput) func() error {
 		return func() error { _, err := e.Client.ListTagsForStream(ctx, in, raw); return err }
 	}
-	setGoldenErrors(t, "tags_stream_errors", []setCase{
+	goldenErrors(t, "tags_stream_errors", []errCase{
 		{"add no members", add(&kinesis.AddTagsToStreamInput{})},
 		{"add empty", add(&kinesis.AddTagsToStreamInput{StreamName: aws.String(""), Tags: map[string]string{}})},
 		{"add long name", add(&kinesis.AddTagsToStreamInput{StreamName: aws.String(long), Tags: map[string]string{"a;b": "b"}})},

@@ -38,7 +38,7 @@ func TestCreateStreamValidation(t *testing.T) {
 	ctx := t.Context()
 	long := strings.Repeat("a", 129)
 	create := func(in *kinesis.CreateStreamInput) func() error {
-		return func() error { _, err := e.Client.CreateStream(ctx, in, ctlRaw); return err }
+		return func() error { _, err := e.Client.CreateStream(ctx, in, noInputValidation); return err }
 	}
 	manyTags := map[string]string{}
 	for i := range 51 {
@@ -48,7 +48,7 @@ func TestCreateStreamValidation(t *testing.T) {
 	for i := range 201 {
 		tooManyTags[fmt.Sprintf("k%03d", i)] = ""
 	}
-	ctlGoldenErrors(t, "create_stream_validation", []ctlCase{
+	goldenErrors(t, "create_stream_validation", []errCase{
 		{"no name", create(&kinesis.CreateStreamInput{})},
 		{"empty name, zero shards", create(&kinesis.CreateStreamInput{StreamName: aws.String(""), ShardCount: aws.Int32(0)})},
 		{"long name", create(&kinesis.CreateStreamInput{StreamName: aws.String(long)})},
@@ -190,7 +190,7 @@ func TestCreateStreamConcurrentSameName(t *testing.T) {
 }
 
 func TestCreateStreamCreatingThenActive(t *testing.T) {
-	clk := newCtlClock()
+	clk := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clk.Now})
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("slow"), ShardCount: aws.Int32(1)}); err != nil {
@@ -216,7 +216,7 @@ func TestCreateStreamCreatingThenActive(t *testing.T) {
 }
 
 func TestCreateStreamDeletingWithDelay(t *testing.T) {
-	clk := newCtlClock()
+	clk := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clk.Now})
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(1)}); err != nil {

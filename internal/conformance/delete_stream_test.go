@@ -17,9 +17,9 @@ func TestDeleteStreamValidation(t *testing.T) {
 	ctx := t.Context()
 	e.createStream(t, "s", 1)
 	del := func(in *kinesis.DeleteStreamInput) func() error {
-		return func() error { _, err := e.Client.DeleteStream(ctx, in, ctlRaw); return err }
+		return func() error { _, err := e.Client.DeleteStream(ctx, in, noInputValidation); return err }
 	}
-	ctlGoldenErrors(t, "delete_stream_validation", []ctlCase{
+	goldenErrors(t, "delete_stream_validation", []errCase{
 		{"neither name nor ARN", del(&kinesis.DeleteStreamInput{})},
 		{"empty name", del(&kinesis.DeleteStreamInput{StreamName: aws.String("")})},
 		{"long name", del(&kinesis.DeleteStreamInput{StreamName: aws.String(strings.Repeat("a", 129))})},
@@ -70,7 +70,7 @@ func TestDeleteStreamAtOnceFreesLogs(t *testing.T) {
 }
 
 func TestDeleteStreamStates(t *testing.T) {
-	clk := newCtlClock()
+	clk := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clk.Now})
 	ctx := t.Context()
 	// A CREATING stream can be deleted, as on AWS.

@@ -120,9 +120,9 @@ func TestDescribeStreamValidation(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := t.Context()
 	desc := func(in *kinesis.DescribeStreamInput) func() error {
-		return func() error { _, err := e.Client.DescribeStream(ctx, in, ctlRaw); return err }
+		return func() error { _, err := e.Client.DescribeStream(ctx, in, noInputValidation); return err }
 	}
-	ctlGoldenErrors(t, "describe_stream_validation", []ctlCase{
+	goldenErrors(t, "describe_stream_validation", []errCase{
 		{"neither name nor ARN", desc(&kinesis.DescribeStreamInput{})},
 		{"empty members", desc(&kinesis.DescribeStreamInput{StreamName: aws.String(""), Limit: aws.Int32(0), ExclusiveStartShardId: aws.String("")})},
 		{"long members", desc(&kinesis.DescribeStreamInput{StreamName: aws.String(strings.Repeat("a", 129)), Limit: aws.Int32(10001), ExclusiveStartShardId: aws.String(strings.Repeat("a", 129))})},

@@ -68,11 +68,11 @@ func TestEnhancedMonitoring(t *testing.T) {
 }
 
 func TestEnhancedMonitoringErrors(t *testing.T) {
-	clock := newSetClock()
+	clock := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
 	ctx := t.Context()
 	setCreate(t, e, "creating", types.StreamModeProvisioned)
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	enable := func(in *kinesis.EnableEnhancedMonitoringInput) func() error {
 		return func() error { _, err := e.Client.EnableEnhancedMonitoring(ctx, in, raw); return err }
 	}
@@ -80,7 +80,7 @@ func TestEnhancedMonitoringErrors(t *testing.T) {
 		return func() error { _, err := e.Client.DisableEnhancedMonitoring(ctx, in, raw); return err }
 	}
 	eight := append(append([]types.MetricsName{}, setAllMetrics...), "ALL")
-	setGoldenErrors(t, "enhanced_monitoring_errors", []setCase{
+	goldenErrors(t, "enhanced_monitoring_errors", []errCase{
 		{"enable no members", enable(&kinesis.EnableEnhancedMonitoringInput{})},
 		{"enable empty", enable(&kinesis.EnableEnhancedMonitoringInput{StreamName: aws.String(""), ShardLevelMetrics: []types.MetricsName{}})},
 		{"enable unknown metric", enable(&kinesis.EnableEnhancedMonitoringInput{StreamName: aws.String("creating"), ShardLevelMetrics: []types.MetricsName{"IncomingBytes", "Latency"}})},

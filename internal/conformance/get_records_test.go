@@ -125,11 +125,11 @@ func TestGetRecordsTrimHorizonAndLatest(t *testing.T) {
 }
 
 func TestGetRecordsLimitAndLag(t *testing.T) {
-	clock := &grClock{t: time.Now().Truncate(time.Millisecond)}
+	clock := &fakeClock{t: time.Now().Truncate(time.Millisecond)}
 	e := newEnv(t, envOptions{Now: clock.Now})
 	e.createStream(t, "lag", 1)
 	want := grPut(t, e, "lag", "a", 10)
-	clock.Add(1500 * time.Millisecond)
+	clock.Advance(1500 * time.Millisecond)
 	it := grIterator(t, e, &kinesis.GetShardIteratorInput{StreamName: aws.String("lag"), ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
 	// A quoted iterator (as the AWS CLI's output leaves it) is accepted.
 	it = `"` + it + `"`
@@ -323,7 +323,7 @@ func TestGetRecordsClosedShard(t *testing.T) {
 }
 
 func TestGetRecordsLimits(t *testing.T) {
-	clock := &grClock{t: time.Now().Truncate(time.Millisecond)}
+	clock := &fakeClock{t: time.Now().Truncate(time.Millisecond)}
 	e := newEnv(t, envOptions{EnforceLimits: true, Now: clock.Now})
 	ctx := t.Context()
 	e.createStream(t, "limited", 1)
@@ -337,7 +337,7 @@ func TestGetRecordsLimits(t *testing.T) {
 	}
 	_, err := e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it)})
 	wantError(t, err, "ProvisionedThroughputExceededException", throttled)
-	clock.Add(200 * time.Millisecond) // one call per 200ms
+	clock.Advance(200 * time.Millisecond) // one call per 200ms
 	if _, err := e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it)}); err != nil {
 		t.Fatalf("after 200ms: %v", err)
 	}
@@ -345,7 +345,7 @@ func TestGetRecordsLimits(t *testing.T) {
 	// 3 MiB written a MiB per second, then read at once: the shard's reads pause until its
 	// 2 MiB/s budget is back above zero, 0.5s later.
 	for range 3 {
-		clock.Add(time.Second)
+		clock.Advance(time.Second)
 		entries := []types.PutRecordsRequestEntry{
 			{PartitionKey: aws.String("a"), Data: make([]byte, 512<<10-1)},
 			{PartitionKey: aws.String("b"), Data: make([]byte, 512<<10-1)},
@@ -358,10 +358,10 @@ func TestGetRecordsLimits(t *testing.T) {
 	if len(out.Records) != 6 {
 		t.Fatalf("read %d records, want 6", len(out.Records))
 	}
-	clock.Add(400 * time.Millisecond)
+	clock.Advance(400 * time.Millisecond)
 	_, err = e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: out.NextShardIterator})
 	wantError(t, err, "ProvisionedThroughputExceededException", throttled)
-	clock.Add(200 * time.Millisecond)
+	clock.Advance(200 * time.Millisecond)
 	if _, err := e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: out.NextShardIterator}); err != nil {
 		t.Fatalf("after the read budget recovered: %v", err)
 	}

@@ -3,47 +3,19 @@ package conformance
 import (
 	"encoding/base64"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/freshet/freshet/internal/seqnum"
 )
 
-// grClock is a settable clock for envOptions.Now.
-type grClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *grClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *grClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// grNoValidation lets requests with missing required members reach the server.
-func grNoValidation(o *kinesis.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		_, err := s.Initialize.Remove("OperationInputValidation")
-		return err
-	})
-}
-
 func TestGetShardIteratorErrors(t *testing.T) {
-	clock := &grClock{t: time.Date(2026, 11, 26, 6, 0, 0, 123e6, time.UTC)}
+	clock := &fakeClock{t: time.Date(2026, 11, 26, 6, 0, 0, 123e6, time.UTC)}
 	e := newEnv(t, envOptions{Now: clock.Now})
 	ctx := t.Context()
 	e.createStream(t, "gsi", 2)
@@ -90,14 +62,14 @@ func TestGetShardIteratorErrors(t *testing.T) {
 	}
 	var b strings.Builder
 	for _, c := range cases {
-		_, err := e.Client.GetShardIterator(ctx, &c.in, grNoValidation)
+		_, err := e.Client.GetShardIterator(ctx, &c.in, noInputValidation)
 		b.WriteString(c.name + ": " + errorLine(t, err) + "\n")
 	}
 	golden(t, "get_shard_iterator_errors", b.String())
 }
 
 func TestGetRecordsErrors(t *testing.T) {
-	clock := &grClock{t: time.Date(2026, 11, 26, 6, 0, 0, 123e6, time.UTC)}
+	clock := &fakeClock{t: time.Date(2026, 11, 26, 6, 0, 0, 123e6, time.UTC)}
 	e := newEnv(t, envOptions{Now: clock.Now})
 	ctx := t.Context()
 	e.createStream(t, "gr", 1)
@@ -127,15 +99,15 @@ func TestGetRecordsErrors(t *testing.T) {
 		if c.c == nil {
 			c.c = e.Client
 		}
-		_, err := c.c.GetRecords(ctx, &c.in, grNoValidation)
+		_, err := c.c.GetRecords(ctx, &c.in, noInputValidation)
 		b.WriteString(c.name + ": " + errorLine(t, err) + "\n")
 	}
 	// At exactly five minutes an iterator is still valid; a millisecond later it is not.
-	clock.Add(5 * time.Minute)
+	clock.Advance(5 * time.Minute)
 	if _, err := e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it)}); err != nil {
 		t.Fatalf("iterator 5 minutes old: %v", err)
 	}
-	clock.Add(time.Millisecond)
+	clock.Advance(time.Millisecond)
 	_, err = e.Client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String(it)})
 	b.WriteString("expired: " + errorLine(t, err) + "\n")
 	// A deleted stream, and one recreated under the same name, do not accept old iterators.

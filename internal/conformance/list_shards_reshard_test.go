@@ -13,7 +13,7 @@ import (
 // TestListShardsFiltersAfterResharding runs every ShardFilter over a real reshard history:
 // at t0 shards 0 and 1; at t1 shard 0 splits into 2 and 3; at t2 2 and 3 merge into 4.
 func TestListShardsFiltersAfterResharding(t *testing.T) {
-	clk := newCtlClock()
+	clk := newFakeClock()
 	e := newEnv(t, envOptions{Now: clk.Now})
 	ctx := t.Context()
 	t0 := clk.Now()

@@ -111,7 +111,7 @@ func TestListShardsFilters(t *testing.T) {
 }
 
 func TestListShardsPagination(t *testing.T) {
-	clk := newCtlClock()
+	clk := newFakeClock()
 	e := newEnv(t, envOptions{Now: clk.Now})
 	ctx := t.Context()
 	e.createStream(t, "s", 5)
@@ -196,7 +196,7 @@ func TestListShardsNamespaces(t *testing.T) {
 }
 
 func TestListShardsDeleting(t *testing.T) {
-	clk := newCtlClock()
+	clk := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clk.Now})
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(2)}); err != nil {
@@ -228,9 +228,9 @@ func TestListShardsValidation(t *testing.T) {
 	now := time.Now()
 	long := strings.Repeat("a", 129)
 	list := func(in *kinesis.ListShardsInput) func() error {
-		return func() error { _, err := e.Client.ListShards(ctx, in, ctlRaw); return err }
+		return func() error { _, err := e.Client.ListShards(ctx, in, noInputValidation); return err }
 	}
-	ctlGoldenErrors(t, "list_shards_validation", []ctlCase{
+	goldenErrors(t, "list_shards_validation", []errCase{
 		{"nothing", list(&kinesis.ListShardsInput{})},
 		{"empty members", list(&kinesis.ListShardsInput{StreamName: aws.String(""), MaxResults: aws.Int32(0), ExclusiveStartShardId: aws.String(""), NextToken: aws.String("")})},
 		{"long members", list(&kinesis.ListShardsInput{StreamName: aws.String(long), MaxResults: aws.Int32(10001), ExclusiveStartShardId: aws.String(long)})},

@@ -65,7 +65,7 @@ func TestListStreams(t *testing.T) {
 }
 
 func TestListStreamsPagination(t *testing.T) {
-	clk := newCtlClock()
+	clk := newFakeClock()
 	e := newEnv(t, envOptions{Now: clk.Now})
 	ctx := t.Context()
 	var want []string
@@ -170,9 +170,9 @@ func TestListStreamsValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	list := func(in *kinesis.ListStreamsInput) func() error {
-		return func() error { _, err := e.Client.ListStreams(ctx, in, ctlRaw); return err }
+		return func() error { _, err := e.Client.ListStreams(ctx, in, noInputValidation); return err }
 	}
-	ctlGoldenErrors(t, "list_streams_validation", []ctlCase{
+	goldenErrors(t, "list_streams_validation", []errCase{
 		{"empty members", list(&kinesis.ListStreamsInput{ExclusiveStartStreamName: aws.String(""), Limit: aws.Int32(0), NextToken: aws.String("")})},
 		{"long members", list(&kinesis.ListStreamsInput{ExclusiveStartStreamName: aws.String(strings.Repeat("a", 129)), Limit: aws.Int32(1000000)})},
 		{"token and start name", list(&kinesis.ListStreamsInput{ExclusiveStartStreamName: aws.String("a"), NextToken: page.NextToken})},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,24 +13,6 @@ import (
 
 	"github.com/freshet/freshet/internal/seqnum"
 )
-
-// putClock is a fake clock the test moves by hand.
-type putClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *putClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *putClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // putEntries returns n entries of size-byte records with distinct partition keys.
 func putEntries(n, size int) []types.PutRecordsRequestEntry {
@@ -127,7 +108,7 @@ func putFailures(t *testing.T, out *kinesis.PutRecordsOutput, shard, stream stri
 }
 
 func TestPutRecordsShardLimits(t *testing.T) {
-	clock := &putClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	clock := &fakeClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	e := newEnv(t, envOptions{EnforceLimits: true, Now: clock.Now})
 	client := e.Client
 	ctx := t.Context()

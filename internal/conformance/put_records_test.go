@@ -115,7 +115,7 @@ func TestPutRecordsHashRouting(t *testing.T) {
 // while encryption starts) takes writes, and answers carry the stream's EncryptionType.
 // StreamARN addresses the stream as StreamName does.
 func TestPutRecordsStreamState(t *testing.T) {
-	clock := &putClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	clock := &fakeClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
 	client := e.Client
 	ctx := t.Context()

@@ -45,11 +45,11 @@ func TestResourcePolicy(t *testing.T) {
 }
 
 func TestResourcePolicyErrors(t *testing.T) {
-	clock := newSetClock()
+	clock := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
 	ctx := t.Context()
 	setCreate(t, e, "creating", types.StreamModeProvisioned)
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	consumer := "arn:aws:kinesis:us-east-1:000000000000:stream/creating/consumer/c:1525898737"
 	put := func(in *kinesis.PutResourcePolicyInput) func() error {
 		return func() error { _, err := e.Client.PutResourcePolicy(ctx, in, raw); return err }
@@ -60,7 +60,7 @@ func TestResourcePolicyErrors(t *testing.T) {
 	del := func(in *kinesis.DeleteResourcePolicyInput) func() error {
 		return func() error { _, err := e.Client.DeleteResourcePolicy(ctx, in, raw); return err }
 	}
-	setGoldenErrors(t, "resource_policy_errors", []setCase{
+	goldenErrors(t, "resource_policy_errors", []errCase{
 		{"put no members", put(&kinesis.PutResourcePolicyInput{})},
 		{"put bad arn", put(&kinesis.PutResourcePolicyInput{ResourceARN: aws.String("arn:aws:kinesis:us-east-1:000000000000:channel/c"), Policy: aws.String("{}")})},
 		{"put not JSON", put(&kinesis.PutResourcePolicyInput{ResourceARN: aws.String(setARN("creating")), Policy: aws.String("{nope")})},

@@ -431,7 +431,7 @@ func TestReshardLineage(t *testing.T) {
 // TestOnDemandAutoscale: a hot shard of an ON_DEMAND stream is split; once every shard has
 // been cold for the quiet period, cold neighbours are merged back down to 4 shards.
 func TestOnDemandAutoscale(t *testing.T) {
-	clock := &rsClock{t: time.Now().Truncate(time.Second)}
+	clock := &fakeClock{t: time.Now().Truncate(time.Second)}
 	e, _ := rsStart(t, "", "127.0.0.1:0", fkinesis.Options{Now: clock.Now, AutoscaleInterval: 5 * time.Millisecond})
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("od"), StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand}}); err != nil {
@@ -452,7 +452,7 @@ func TestOnDemandAutoscale(t *testing.T) {
 			t.Fatalf("PutRecords: %v", err)
 		}
 	}
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	shards := rsPollShards(t, e, "od", func(s []types.Shard) bool { return len(rsOpenRanges(s)) == 5 })
 	for _, s := range shards {
 		if *s.ShardId == "shardId-000000000000" && s.SequenceNumberRange.EndingSequenceNumber == nil {
@@ -462,7 +462,7 @@ func TestOnDemandAutoscale(t *testing.T) {
 	rsCheckCover(t, rsOpenRanges(shards))
 	rsCheckLineage(t, shards)
 
-	clock.Add(6 * time.Minute)
+	clock.Advance(6 * time.Minute)
 	shards = rsPollShards(t, e, "od", func(s []types.Shard) bool { return len(rsOpenRanges(s)) == 4 })
 	rsCheckCover(t, rsOpenRanges(shards))
 	rsCheckLineage(t, shards)

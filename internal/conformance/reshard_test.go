@@ -16,37 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/freshet/freshet/internal/store"
 )
-
-// rsClock is a settable clock for envOptions.Now.
-type rsClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *rsClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *rsClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// rsNoValidation lets requests with missing required members reach the server.
-func rsNoValidation(o *kinesis.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		_, err := s.Initialize.Remove("OperationInputValidation")
-		return err
-	})
-}
 
 // rsShards lists every shard of a stream (open and closed).
 func rsShards(t *testing.T, e *env, stream string) []types.Shard {
@@ -176,21 +149,21 @@ func rsCheckLineage(t *testing.T, shards []types.Shard) {
 }
 
 func TestReshardErrors(t *testing.T) {
-	clock := &rsClock{t: time.Now().Truncate(time.Millisecond)}
+	clock := &fakeClock{t: time.Now().Truncate(time.Millisecond)}
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now, ShardLimit: 10})
 	ctx := t.Context()
 	c := e.Client
-	raw := func(o *kinesis.Options) { rsNoValidation(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	for _, name := range []string{"s", "busy"} {
 		if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(2)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	clock.Add(2 * time.Minute) // both ACTIVE
+	clock.Advance(2 * time.Minute) // both ACTIVE
 	if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("od"), StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand}}); err != nil {
 		t.Fatal(err)
 	}
-	clock.Add(2 * time.Minute)
+	clock.Advance(2 * time.Minute)
 	split := func(stream, shard, key string) func() error {
 		return func() error {
 			_, err := c.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String(stream), ShardToSplit: aws.String(shard), NewStartingHashKey: aws.String(key)})
@@ -210,10 +183,6 @@ func TestReshardErrors(t *testing.T) {
 		}
 	}
 	half := "170141183460469231731687303715884105728" // 2^127: start of shardId-000000000001 of "s"
-	type errCase struct {
-		name string
-		call func() error
-	}
 	cases := []errCase{
 		{"split no members", func() error { _, err := c.SplitShard(ctx, &kinesis.SplitShardInput{}, raw); return err }},
 		{"split bad key and shard", func() error {
@@ -258,7 +227,7 @@ func TestReshardErrors(t *testing.T) {
 		{"while UPDATING merge", merge("s", "shardId-000000000002", "shardId-000000000003")},
 		{"while UPDATING scale", scale("s", 3)},
 	})
-	clock.Add(2 * time.Minute)
+	clock.Advance(2 * time.Minute)
 	run([]errCase{
 		{"split closed shard", split("s", "shardId-000000000000", "10")},
 		{"merge closed shard", merge("s", "shardId-000000000000", "shardId-000000000001")},
@@ -270,7 +239,7 @@ func TestReshardErrors(t *testing.T) {
 	if err := split("busy", "shardId-000000000000", "1000")(); err != nil {
 		t.Fatal(err)
 	}
-	clock.Add(2 * time.Minute)
+	clock.Advance(2 * time.Minute)
 	run([]errCase{
 		{"split over shard limit", split("s", "shardId-000000000001", "340282366920938463463374607431768211000")},
 		{"scale over shard limit", scale("busy", 4)},
@@ -348,7 +317,7 @@ func TestSplitMergeShape(t *testing.T) {
 // TestClosedShardsExpire: a closed shard disappears, log and all, once the retention period
 // has passed since it closed; its children keep naming it as parent, as on AWS.
 func TestClosedShardsExpire(t *testing.T) {
-	clock := &rsClock{t: time.Now().Truncate(time.Millisecond)}
+	clock := &fakeClock{t: time.Now().Truncate(time.Millisecond)}
 	e := newEnv(t, envOptions{Now: clock.Now})
 	ctx := t.Context()
 	e.createStream(t, "exp", 1)
@@ -367,14 +336,14 @@ func TestClosedShardsExpire(t *testing.T) {
 		}
 		return out
 	}
-	clock.Add(23 * time.Hour)
+	clock.Advance(23 * time.Hour)
 	if diff := cmp.Diff([]string{"shardId-000000000000", "shardId-000000000001", "shardId-000000000002"}, ids()); diff != "" {
 		t.Fatalf("shards within retention (-want +got):\n%s", diff)
 	}
 	if _, err := e.Store.State(ctx, parentLog); err != nil {
 		t.Fatalf("parent log within retention: %v", err)
 	}
-	clock.Add(2 * time.Hour)
+	clock.Advance(2 * time.Hour)
 	if diff := cmp.Diff([]string{"shardId-000000000001", "shardId-000000000002"}, ids()); diff != "" {
 		t.Fatalf("shards after retention (-want +got):\n%s", diff)
 	}

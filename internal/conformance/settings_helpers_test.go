@@ -3,65 +3,12 @@ package conformance
 // Helpers of the tagging, monitoring, encryption, policy and settings tests, prefixed "set".
 
 import (
-	"fmt"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
-	"github.com/aws/smithy-go/middleware"
 )
-
-// setRaw removes the SDK's client-side check of required members, so that a request
-// reaches the server with them missing, as a raw HTTP client can send it.
-func setRaw(o *kinesis.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		if _, ok := s.Initialize.Get("OperationInputValidation"); !ok {
-			return nil // the operation has no required members
-		}
-		_, err := s.Initialize.Remove("OperationInputValidation")
-		return err
-	})
-}
-
-// setCase is one request expected to fail.
-type setCase struct {
-	name string
-	call func() error
-}
-
-// setGoldenErrors runs each case and compares "name: Code: message" lines with a golden file.
-func setGoldenErrors(t *testing.T, name string, cases []setCase) {
-	t.Helper()
-	var b strings.Builder
-	for _, c := range cases {
-		fmt.Fprintf(&b, "%s: %s\n", c.name, errorLine(t, c.call()))
-	}
-	golden(t, name, b.String())
-}
-
-// setClock is a settable clock for envOptions.Now.
-type setClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newSetClock() *setClock { return &setClock{t: time.Now().Truncate(time.Millisecond)} }
-
-func (c *setClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *setClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 func setARN(name string) string { return "arn:aws:kinesis:us-east-1:000000000000:stream/" + name }
 

@@ -10,7 +10,7 @@ import (
 )
 
 func TestStreamEncryption(t *testing.T) {
-	clock := newSetClock()
+	clock := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
 	ctx := t.Context()
 	setCreate(t, e, "enc", types.StreamModeProvisioned)
@@ -60,14 +60,14 @@ func TestStreamEncryptionErrors(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := t.Context()
 	e.createStream(t, "s", 1)
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	start := func(in *kinesis.StartStreamEncryptionInput) func() error {
 		return func() error { _, err := e.Client.StartStreamEncryption(ctx, in, raw); return err }
 	}
 	stop := func(in *kinesis.StopStreamEncryptionInput) func() error {
 		return func() error { _, err := e.Client.StopStreamEncryption(ctx, in, raw); return err }
 	}
-	setGoldenErrors(t, "stream_encryption_errors", []setCase{
+	goldenErrors(t, "stream_encryption_errors", []errCase{
 		{"start no members", start(&kinesis.StartStreamEncryptionInput{})},
 		{"start bad type and key", start(&kinesis.StartStreamEncryptionInput{StreamName: aws.String("s"), EncryptionType: "AES", KeyId: aws.String("")})},
 		{"start NONE", start(&kinesis.StartStreamEncryptionInput{StreamName: aws.String("s"), EncryptionType: types.EncryptionTypeNone, KeyId: aws.String("k")})},

@@ -52,7 +52,7 @@ func TestTagResourceErrors(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := t.Context()
 	e.createStream(t, "s", 1)
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	consumer := "arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/c:1525898737"
 	channel := "arn:aws:kinesis:us-east-1:000000000000:channel/ch"
 	tag := func(in *kinesis.TagResourceInput) func() error {
@@ -64,7 +64,7 @@ func TestTagResourceErrors(t *testing.T) {
 	list := func(in *kinesis.ListTagsForResourceInput) func() error {
 		return func() error { _, err := e.Client.ListTagsForResource(ctx, in, raw); return err }
 	}
-	setGoldenErrors(t, "tag_resource_errors", []setCase{
+	goldenErrors(t, "tag_resource_errors", []errCase{
 		{"tag no members", tag(&kinesis.TagResourceInput{})},
 		{"tag bad arn", tag(&kinesis.TagResourceInput{ResourceARN: aws.String("arn:aws:s3:::bucket"), Tags: map[string]string{}})},
 		{"tag long key", tag(&kinesis.TagResourceInput{ResourceARN: aws.String(setARN("s")), Tags: map[string]string{strings.Repeat("k", 129): "v"}})},

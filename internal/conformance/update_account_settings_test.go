@@ -9,7 +9,7 @@ import (
 )
 
 func TestAccountSettings(t *testing.T) {
-	clock := newSetClock()
+	clock := newFakeClock()
 	e := newEnv(t, envOptions{Now: clock.Now})
 	ctx := t.Context()
 	describe := func(c *kinesis.Client) *types.MinimumThroughputBillingCommitmentOutput {
@@ -73,11 +73,11 @@ func TestAccountSettings(t *testing.T) {
 func TestAccountSettingsErrors(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ctx := t.Context()
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	update := func(in *kinesis.UpdateAccountSettingsInput) func() error {
 		return func() error { _, err := e.Client.UpdateAccountSettings(ctx, in, raw); return err }
 	}
-	setGoldenErrors(t, "account_settings_errors", []setCase{
+	goldenErrors(t, "account_settings_errors", []errCase{
 		{"no commitment", update(&kinesis.UpdateAccountSettingsInput{})},
 		{"no status", update(&kinesis.UpdateAccountSettingsInput{MinimumThroughputBillingCommitment: &types.MinimumThroughputBillingCommitmentInput{}})},
 		{"bad status", update(&kinesis.UpdateAccountSettingsInput{MinimumThroughputBillingCommitment: &types.MinimumThroughputBillingCommitmentInput{Status: "ENABLED_UNTIL_EARLIEST_ALLOWED_END"}})},

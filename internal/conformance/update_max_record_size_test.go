@@ -38,15 +38,15 @@ func TestUpdateMaxRecordSize(t *testing.T) {
 }
 
 func TestUpdateMaxRecordSizeErrors(t *testing.T) {
-	clock := newSetClock()
+	clock := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
 	ctx := t.Context()
 	setCreate(t, e, "creating", types.StreamModeProvisioned)
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	update := func(in *kinesis.UpdateMaxRecordSizeInput) func() error {
 		return func() error { _, err := e.Client.UpdateMaxRecordSize(ctx, in, raw); return err }
 	}
-	setGoldenErrors(t, "update_max_record_size_errors", []setCase{
+	goldenErrors(t, "update_max_record_size_errors", []errCase{
 		{"no members", update(&kinesis.UpdateMaxRecordSizeInput{})},
 		{"too small", update(&kinesis.UpdateMaxRecordSizeInput{StreamARN: aws.String(setARN("creating")), MaxRecordSizeInKiB: aws.Int32(1023)})},
 		{"too large", update(&kinesis.UpdateMaxRecordSizeInput{StreamARN: aws.String(setARN("creating")), MaxRecordSizeInKiB: aws.Int32(10241)})},

@@ -10,7 +10,7 @@ import (
 )
 
 func TestUpdateStreamMode(t *testing.T) {
-	clk := newCtlClock()
+	clk := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clk.Now})
 	ctx := t.Context()
 	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(3)}); err != nil {
@@ -84,10 +84,10 @@ func TestUpdateStreamModeValidation(t *testing.T) {
 	ctx := t.Context()
 	e.createStream(t, "s", 1)
 	upd := func(in *kinesis.UpdateStreamModeInput) func() error {
-		return func() error { _, err := e.Client.UpdateStreamMode(ctx, in, ctlRaw); return err }
+		return func() error { _, err := e.Client.UpdateStreamMode(ctx, in, noInputValidation); return err }
 	}
 	od := &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand}
-	ctlGoldenErrors(t, "update_stream_mode_validation", []ctlCase{
+	goldenErrors(t, "update_stream_mode_validation", []errCase{
 		{"nothing", upd(&kinesis.UpdateStreamModeInput{})},
 		{"mode null", upd(&kinesis.UpdateStreamModeInput{StreamARN: aws.String(ctlARN("s")), StreamModeDetails: &types.StreamModeDetails{}})},
 		{"mode unknown", upd(&kinesis.UpdateStreamModeInput{StreamARN: aws.String(ctlARN("s")), StreamModeDetails: &types.StreamModeDetails{StreamMode: "SERVERLESS"}})},

@@ -33,17 +33,17 @@ func TestUpdateStreamRecordDistributionStrategy(t *testing.T) {
 }
 
 func TestUpdateStreamRecordDistributionStrategyErrors(t *testing.T) {
-	clock := newSetClock()
+	clock := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
 	ctx := t.Context()
 	setCreate(t, e, "prov", types.StreamModeProvisioned)
 	clock.Advance(time.Minute)
 	setCreate(t, e, "creating", types.StreamModeOnDemand)
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	update := func(in *kinesis.UpdateStreamRecordDistributionStrategyInput) func() error {
 		return func() error { _, err := e.Client.UpdateStreamRecordDistributionStrategy(ctx, in, raw); return err }
 	}
-	setGoldenErrors(t, "update_stream_record_distribution_strategy_errors", []setCase{
+	goldenErrors(t, "update_stream_record_distribution_strategy_errors", []errCase{
 		{"no members", update(&kinesis.UpdateStreamRecordDistributionStrategyInput{})},
 		{"bad strategy and arn", update(&kinesis.UpdateStreamRecordDistributionStrategyInput{StreamARN: aws.String("od"), RecordDistributionStrategy: "RANDOM"})},
 		{"missing stream", update(&kinesis.UpdateStreamRecordDistributionStrategyInput{StreamARN: aws.String(setARN("missing")), RecordDistributionStrategy: "AUTO"})},

@@ -20,7 +20,7 @@ func setCommit(t *testing.T, e *env, status types.MinimumThroughputBillingCommit
 }
 
 func TestUpdateStreamWarmThroughput(t *testing.T) {
-	clock := newSetClock()
+	clock := newFakeClock()
 	e := newEnv(t, envOptions{StateDelay: time.Minute, Now: clock.Now})
 	ctx := t.Context()
 	setCreate(t, e, "warm", types.StreamModeOnDemand)
@@ -61,20 +61,20 @@ func TestUpdateStreamWarmThroughputErrors(t *testing.T) {
 	ctx := t.Context()
 	setCreate(t, e, "od", types.StreamModeOnDemand)
 	setCreate(t, e, "prov", types.StreamModeProvisioned)
-	raw := func(o *kinesis.Options) { setRaw(o) }
+	raw := func(o *kinesis.Options) { noInputValidation(o) }
 	update := func(in *kinesis.UpdateStreamWarmThroughputInput) func() error {
 		return func() error { _, err := e.Client.UpdateStreamWarmThroughput(ctx, in, raw); return err }
 	}
-	cases := []setCase{
+	cases := []errCase{
 		{"no members", update(&kinesis.UpdateStreamWarmThroughputInput{})},
 		{"negative", update(&kinesis.UpdateStreamWarmThroughputInput{StreamName: aws.String(""), WarmThroughputMiBps: aws.Int32(-1)})},
 		{"no stream", update(&kinesis.UpdateStreamWarmThroughputInput{WarmThroughputMiBps: aws.Int32(1)})},
 		{"missing stream", update(&kinesis.UpdateStreamWarmThroughputInput{StreamName: aws.String("missing"), WarmThroughputMiBps: aws.Int32(1)})},
 		{"no commitment", update(&kinesis.UpdateStreamWarmThroughputInput{StreamName: aws.String("od"), WarmThroughputMiBps: aws.Int32(1)})},
 	}
-	setGoldenErrors(t, "update_stream_warm_throughput_errors_disabled", cases)
+	goldenErrors(t, "update_stream_warm_throughput_errors_disabled", cases)
 	setCommit(t, e, "ENABLED")
-	setGoldenErrors(t, "update_stream_warm_throughput_errors", []setCase{
+	goldenErrors(t, "update_stream_warm_throughput_errors", []errCase{
 		{"provisioned", update(&kinesis.UpdateStreamWarmThroughputInput{StreamName: aws.String("prov"), WarmThroughputMiBps: aws.Int32(1)})},
 		{"over 10 GiBps", update(&kinesis.UpdateStreamWarmThroughputInput{StreamName: aws.String("od"), WarmThroughputMiBps: aws.Int32(10241)})},
 	})
