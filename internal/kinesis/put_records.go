@@ -27,6 +27,8 @@ package kinesis
 //   - Validation order follows AWS as recorded by kinesalite (records, then per record
 //     partitionKey, explicitHashKey, data, then streamARN, streamName); the text of the
 //     record-size error is Freshet's own.
+//   - A list of more than 1000 records is shown in the ValidationException by its first
+//     1000 entries and ", ..." (AWS prints every entry).
 //   - Records to different shards are written in parallel; AWS's per-shard processing order
 //     within a request is not reproduced (only per-shard order is promised by AWS).
 
@@ -73,6 +75,9 @@ const (
 	maxPutRecordsBytes = 10 << 20
 	// maxDataBytes is the model's bound on a Data blob; the stream's own limit is checked later.
 	maxDataBytes = maxRecordKiB << 10
+	// maxRenderedRecords bounds the records a too-long list's ValidationException lists: a
+	// 16 MiB body of millions of empty records must not become a message of hundreds of MiB.
+	maxRenderedRecords = 1000
 )
 
 func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutRecordsOutput, error) {
@@ -169,7 +174,12 @@ func validatePutRecords(in *PutRecordsInput) error {
 	n := len(in.Records)
 	rendered := ""
 	if in.Records != nil && (n < 1 || n > maxPutRecords) {
-		rendered = "[" + strings.TrimSuffix(strings.Repeat("com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@2, ", n), ", ") + "]"
+		shown := min(n, maxRenderedRecords)
+		rendered = strings.TrimSuffix(strings.Repeat("com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@2, ", shown), ", ")
+		if n > shown {
+			rendered += ", ..."
+		}
+		rendered = "[" + rendered + "]"
 	}
 	v.List("records", n, in.Records != nil, true, 1, maxPutRecords, rendered)
 	for i := range in.Records {
