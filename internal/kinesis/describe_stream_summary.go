@@ -8,7 +8,8 @@ package kinesis
 //     throughput and record distribution strategy.
 //
 // Differences from AWS:
-//   - ChannelCount is always 0 (channels are not implemented).
+//   - ChannelCount and ConsumerCount are always 0 (channels and enhanced fan-out consumers
+//     are not implemented).
 
 import (
 	"context"

@@ -2,8 +2,8 @@ package kinesis
 
 // Shard iterators are stateless tokens shaped like AWS's: the base64 of the 8 bytes
 // 00 00 00 00 00 00 00 01 followed by an AES-256-GCM sealed payload (so they start
-// "AAAAAAAAAAE…", their decoded length is a multiple of 16 and at least 152, and they fit
-// the model's 512 characters). The payload names the account, region, stream, stream
+// "AAAAAAAAAAE…", their decoded length is 8 plus a multiple of 16 and at least 152, and
+// they fit the model's 512 characters). The payload names the account, region, stream, stream
 // incarnation, shard and position, and when the token was issued: nothing is kept on the
 // server, so a retried GetRecords may reuse its iterator, and any node sharing the engine
 // (and so the sealing key) accepts it. Sealing makes tokens unforgeable: a token that does not
