@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/freshet/freshet/internal/auth"
 	"github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
 	"github.com/freshet/freshet/internal/store"
@@ -52,6 +53,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Region == "" {
 		return errors.New("--region must not be empty")
+	}
+	if !auth.ValidRegion(c.Region) {
+		return fmt.Errorf("--region %q: letters, digits, '-' and '_' only", c.Region)
 	}
 	if c.StateDelay < 0 {
 		return errors.New("--state-delay must not be negative")

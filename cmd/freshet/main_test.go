@@ -105,6 +105,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"--account-id", "12345678901"}, nil, "must be 12 digits"},
 		{nil, map[string]string{"FRESHET_ACCOUNT_ID": "12345678901a"}, "must be 12 digits"},
 		{[]string{"--region", ""}, nil, "--region must not be empty"},
+		{[]string{"--region", "us.east"}, nil, `--region "us.east": letters, digits, '-' and '_' only`},
 		{[]string{"--log-level", "loud"}, nil, `--log-level "loud"`},
 		{nil, map[string]string{"FRESHET_LOG_LEVEL": "verbose"}, `--log-level "verbose"`},
 		{[]string{"--state-delay", "soon"}, nil, `invalid value "soon" for flag -state-delay`},

@@ -32,7 +32,8 @@ func FromContext(ctx context.Context) Scope {
 // Resolve finds the scope of a request from its SigV4 Authorization header or presigned
 // query. The account is the access key id when it is 12 digits, else defaultAccount; the
 // region is the credential scope's, else defaultRegion. Signatures are not verified here;
-// a credential that is absent or lacks a part is refused with AWS's words.
+// a credential that is absent or lacks a part is refused with AWS's words, and so is a
+// region no AWS region could be (ValidRegion): it names the namespace of every resource.
 func Resolve(r *http.Request, defaultAccount, defaultRegion string) (Scope, error) {
 	h := r.Header.Get("Authorization")
 	q := r.URL.Query()
@@ -82,8 +83,23 @@ func Resolve(r *http.Request, defaultAccount, defaultRegion string) (Scope, erro
 	}
 	if len(parts) >= 3 && parts[2] != "" {
 		s.Region = parts[2]
+		if !ValidRegion(s.Region) {
+			return Scope{}, awserr.Newf(awserr.InvalidSignature, "Credential should be scoped to a valid region, not '%s'.", s.Region)
+		}
 	}
 	return s, nil
+}
+
+// ValidRegion reports whether a region name holds only ASCII letters, digits, '-' and
+// '_', as every AWS region does; any other character could not be part of a resource's
+// ARN or of the store's keys.
+func ValidRegion(r string) bool {
+	for _, c := range []byte(r) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return r != ""
 }
 
 // parseAuthHeader reads the parameters after the algorithm of an Authorization header;
