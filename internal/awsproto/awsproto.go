@@ -146,9 +146,16 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// FromEpoch turns epoch seconds (or milliseconds above 1e11) into a time.
+// FromEpoch turns epoch seconds (or milliseconds above 1e11) into a time. Milliseconds
+// beyond the int64 range saturate, so that a huge value stays in the future.
 func FromEpoch(f float64) time.Time {
 	if math.Abs(f) > 1e11 {
+		switch {
+		case f >= math.MaxInt64:
+			return time.UnixMilli(math.MaxInt64).UTC()
+		case f <= math.MinInt64:
+			return time.UnixMilli(math.MinInt64).UTC()
+		}
 		return time.UnixMilli(int64(f)).UTC()
 	}
 	sec, frac := math.Modf(f)

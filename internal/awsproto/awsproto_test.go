@@ -1,6 +1,7 @@
 package awsproto
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -165,6 +166,8 @@ func TestTimeJSON(t *testing.T) {
 		{`"1506440188.5"`, 1506440188500},
 		{`"2017-09-26T15:36:28.749Z"`, 1506440188749},
 		{"1506440188749", 1506440188749}, // milliseconds, as the Java SDK v1 sends them
+		{"1e300", math.MaxInt64},         // beyond int64 milliseconds: the far future, not the past
+		{"-1e300", math.MinInt64},
 	} {
 		var got Time
 		if err := got.UnmarshalJSON([]byte(tt.in)); err != nil {
