@@ -77,12 +77,24 @@ func (s *Service) setRetention(ctx context.Context, hours *int64, arn, name *str
 		return err
 	}
 	// The metadata is the truth; a failure here is reported and a retry re-applies it. A
-	// closed shard whose log is already gone has nothing left to keep.
-	for _, sh := range m.Shards {
-		err := s.store.SetLogMaxAge(ctx, m.logName(sh.Index), s.retention(m))
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("stream %s: set retention of %s: %w", m.Name, shardID(sh.Index), err)
+	// closed shard whose log is already gone has nothing left to keep. A concurrent change
+	// may apply its period before this one lands on the logs, so after applying, re-read:
+	// whoever applied a period that is no longer the stored one applies the stored one, and
+	// the logs end with the period the metadata holds.
+	for {
+		for _, sh := range m.Shards {
+			err := s.store.SetLogMaxAge(ctx, m.logName(sh.Index), s.retention(m))
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("stream %s: set retention of %s: %w", m.Name, shardID(sh.Index), err)
+			}
 		}
+		now, _, err := s.load(ctx, r)
+		if err != nil {
+			return err
+		}
+		if now.RetentionHours == m.RetentionHours {
+			return nil
+		}
+		m = now
 	}
-	return nil
 }
