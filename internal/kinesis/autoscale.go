@@ -119,7 +119,10 @@ func (s *Service) autoscale(ctx context.Context, sc *scaler) error {
 		accountOpen[m.Account+"/"+m.Region] += len(splits) - len(merges)
 		r := streamRef{Account: m.Account, Region: m.Region, Name: m.Name}
 		if err := s.applyScaling(ctx, r, m.ID, splits, merges); err != nil {
-			return fmt.Errorf("stream %s: %w", m.Name, err)
+			// One stream's failure (deleted meanwhile, engine error) must not hold up the
+			// others; this stream is decided again next round.
+			s.log.Warn("autoscale", "stream", m.Name, "err", err)
+			continue
 		}
 		s.log.Info("autoscaled on-demand stream", "stream", m.Name, "splits", len(splits), "merges", len(merges))
 	}
