@@ -238,3 +238,21 @@ func TestCreateStreamDeletingWithDelay(t *testing.T) {
 		t.Fatalf("re-create after deletion: %v", err)
 	}
 }
+
+func TestCreateStreamWarmThroughputOnDemandOnly(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := t.Context()
+	_, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("prov"), ShardCount: aws.Int32(1), WarmThroughputMiBps: aws.Int32(10)})
+	wantError(t, err, "InvalidArgumentException", "WarmThroughputMiBps can only be specified for ON_DEMAND streams.")
+	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("od"),
+		StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand}, WarmThroughputMiBps: aws.Int32(10)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("od")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := out.StreamDescriptionSummary.WarmThroughput; w == nil || aws.ToInt32(w.TargetMiBps) != 10 {
+		t.Fatalf("WarmThroughput = %+v, want target 10", w)
+	}
+}

@@ -13,7 +13,8 @@ package kinesis
 //     stream limit; at most 50 tags.
 //
 // Differences from AWS:
-//   - WarmThroughputMiBps is recorded, not provisioned. No per-account CREATING-stream limit.
+//   - WarmThroughputMiBps (ON_DEMAND only) is recorded, not provisioned; its refusal on a
+//     PROVISIONED stream is Freshet's text. No per-account CREATING-stream limit.
 
 import (
 	"context"
@@ -85,6 +86,9 @@ func (s *Service) CreateStream(ctx context.Context, in *CreateStreamInput) (*Cre
 	}
 	if err := checkTagChars(in.Tags); err != nil {
 		return nil, err
+	}
+	if in.WarmThroughputMiBps != nil && mode != modeOnDemand {
+		return nil, awserr.New(awserr.InvalidArgument, "WarmThroughputMiBps can only be specified for ON_DEMAND streams.")
 	}
 	if in.RecordDistributionStrategy != nil && *in.RecordDistributionStrategy == "AUTO" && mode != modeOnDemand {
 		return nil, awserr.New(awserr.InvalidArgument, "RecordDistributionStrategy AUTO is only supported for ON_DEMAND streams.")
