@@ -39,7 +39,10 @@ type Config struct {
 	Region  string
 	// MaxBody is the largest request body accepted (default DefaultMaxBody).
 	MaxBody int64
-	Logger  *slog.Logger
+	// BodyTimeout bounds how long reading one request body may take (default 2 minutes);
+	// a client that trickles its body is then cut off.
+	BodyTimeout time.Duration
+	Logger      *slog.Logger
 }
 
 // Server serves the AWS APIs on one listener.
@@ -60,6 +63,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = 2 * time.Minute
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -257,6 +263,10 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if r.ContentLength > s.cfg.MaxBody {
 		return nil, tooLarge(s.cfg.MaxBody)
 	}
+	// A client that trickles its body gets BodyTimeout to finish it, then the connection
+	// (or h2 stream) is cut; the deadline is lifted again once the whole body is in.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
 	rd := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	var body []byte
 	var err error
@@ -274,6 +284,9 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		return nil, tooLarge(s.cfg.MaxBody)
+	}
+	if err == nil {
+		_ = rc.SetReadDeadline(time.Time{})
 	}
 	return body, err
 }

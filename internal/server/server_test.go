@@ -540,3 +540,25 @@ func TestInternalErrors(t *testing.T) {
 	r := ts.do(t, request{target: describeSum, body: `{"StreamName":"x"}`})
 	checkError(t, r, 500, awserr.InternalFailure, "")
 }
+
+func TestBodyTimeout(t *testing.T) {
+	ts := newTestServer(t, Config{BodyTimeout: 200 * time.Millisecond})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	// Announce 100 bytes, send 1, then nothing: the server must give up on the body and
+	// close the connection rather than hold it.
+	io.WriteString(conn, "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: "+putRecord+"\r\nContent-Type: application/x-amz-json-1.1\r\n"+
+		"Authorization: "+testAuth+"\r\nX-Amz-Date: 20261126T000000Z\r\nContent-Length: 100\r\n\r\n{")
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	if err != nil {
+		t.Fatalf("read: %v (want the server to close the connection)", err)
+	}
+	if waited := time.Since(start); waited > 20*time.Second {
+		t.Fatalf("connection held for %v", waited)
+	}
+}
