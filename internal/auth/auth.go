@@ -90,10 +90,17 @@ func Resolve(r *http.Request, defaultAccount, defaultRegion string) (Scope, erro
 	return s, nil
 }
 
+// maxRegion is the longest region name accepted: AWS's are at most 25 characters, and a
+// much longer one would not fit in a 512-character shard iterator.
+const maxRegion = 64
+
 // ValidRegion reports whether a region name holds only ASCII letters, digits, '-' and
-// '_', as every AWS region does; any other character could not be part of a resource's
-// ARN or of the store's keys.
+// '_', as every AWS region does, and is at most 64 characters; any other character could
+// not be part of a resource's ARN or of the store's keys.
 func ValidRegion(r string) bool {
+	if len(r) > maxRegion {
+		return false
+	}
 	for _, c := range []byte(r) {
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
 			return false

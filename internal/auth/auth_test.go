@@ -2,6 +2,7 @@ package auth
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/freshet/freshet/internal/awserr"
@@ -44,6 +45,10 @@ func TestResolve(t *testing.T) {
 		}, Scope{}, awserr.InvalidSignature},
 		{"region with a dot", "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20261126%2Fus.east%2Fkinesis%2Faws4_request&X-Amz-Signature=a&X-Amz-SignedHeaders=host&X-Amz-Date=x",
 			nil, Scope{}, awserr.InvalidSignature},
+		{"region too long", "/", map[string]string{
+			"Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20261126/" + strings.Repeat("a", 65) + "/kinesis/aws4_request, SignedHeaders=host, Signature=ab",
+			"X-Amz-Date":    "20261126T000000Z",
+		}, Scope{}, awserr.InvalidSignature},
 		{"both", "/?X-Amz-Algorithm=", map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=a"}, Scope{}, awserr.InvalidSignature},
 	}
 	for _, tt := range tests {
