@@ -163,13 +163,12 @@ func (s *Store) Read(ctx context.Context, name string, r ReadRequest) (ReadResul
 	if err != nil {
 		return ReadResult{}, err
 	}
-	inbox := s.nc.NewRespInbox()
-	sub, err := s.nc.SubscribeSync(inbox)
+	token, reply, answer, err := s.reads.register()
 	if err != nil {
 		return ReadResult{}, fmt.Errorf("read %s: %w", name, err)
 	}
-	defer sub.Unsubscribe()
-	if err := s.nc.PublishRequest("$JS.API.DIRECT.GET."+name, inbox, body); err != nil {
+	defer s.reads.forget(token)
+	if err := s.nc.PublishRequest("$JS.API.DIRECT.GET."+name, reply, body); err != nil {
 		return ReadResult{}, fmt.Errorf("read %s: %w", name, err)
 	}
 	if _, ok := ctx.Deadline(); !ok {
@@ -177,25 +176,30 @@ func (s *Store) Read(ctx context.Context, name string, r ReadRequest) (ReadResul
 		ctx, cancel = context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 	}
+	select {
+	case <-answer.done:
+	case <-ctx.Done():
+		return ReadResult{}, fmt.Errorf("read %s: %w", name, ctx.Err())
+	}
+	if answer.err != nil {
+		return ReadResult{}, fmt.Errorf("read %s: %w", name, answer.err)
+	}
+	// Every message but the last is data; the last is a status (dispatch stops there).
+	data, last := answer.msgs[:len(answer.msgs)-1], answer.msgs[len(answer.msgs)-1]
 	var res ReadResult
-	for {
-		m, err := sub.NextMsgWithContext(ctx)
-		if errors.Is(err, nats.ErrNoResponders) {
-			return ReadResult{}, ErrNotFound
-		}
-		if err != nil {
-			return ReadResult{}, fmt.Errorf("read %s: %w", name, err)
-		}
-		switch m.Header.Get("Status") {
-		case "":
-		case "404": // nothing at or after the position
-			return res, nil
-		case "204": // end of batch
-			res.Pending, _ = strconv.ParseUint(m.Header.Get("Nats-Num-Pending"), 10, 64)
-			return res, nil
-		default:
-			return ReadResult{}, fmt.Errorf("read %s: engine status %s %s", name, m.Header.Get("Status"), m.Header.Get("Description"))
-		}
+	switch last.Header.Get("Status") {
+	case "404": // nothing at or after the position
+	case "204": // end of batch
+		res.Pending, _ = strconv.ParseUint(last.Header.Get("Nats-Num-Pending"), 10, 64)
+	case "503": // no responders: no such log
+		return ReadResult{}, ErrNotFound
+	default:
+		return ReadResult{}, fmt.Errorf("read %s: engine status %s %s", name, last.Header.Get("Status"), last.Header.Get("Description"))
+	}
+	if len(data) > 0 {
+		res.Msgs = make([]Msg, 0, len(data))
+	}
+	for _, m := range data {
 		seq, err := strconv.ParseUint(m.Header.Get("Nats-Sequence"), 10, 64)
 		if err != nil {
 			return ReadResult{}, fmt.Errorf("read %s: bad sequence header: %w", name, err)
@@ -203,4 +207,5 @@ func (s *Store) Read(ctx context.Context, name string, r ReadRequest) (ReadResul
 		ts, _ := time.Parse(time.RFC3339Nano, m.Header.Get("Nats-Time-Stamp"))
 		res.Msgs = append(res.Msgs, Msg{Seq: seq, Time: ts, Data: m.Data})
 	}
+	return res, nil
 }

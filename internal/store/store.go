@@ -49,6 +49,7 @@ type Store struct {
 	storage jetstream.StorageType
 	tmpDir  string
 	log     *slog.Logger
+	reads   readMux // routes Read answers (read_mux.go)
 }
 
 // Open starts the embedded engine and connects to it in-process.
@@ -97,6 +98,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, fmt.Errorf("engine connect: %w", err)
 	}
 	s.nc = nc
+	if err := s.reads.start(nc); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("engine read subscription: %w", err)
+	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		s.Close()
@@ -120,6 +125,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 
 // Close drains the connection and shuts the engine down, flushing it to disk.
 func (s *Store) Close() error {
+	s.reads.close()
 	if s.nc != nil {
 		_ = s.nc.Drain()
 		s.nc.Close()
