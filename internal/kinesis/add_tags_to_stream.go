@@ -36,12 +36,7 @@ func (s *Service) AddTagsToStream(ctx context.Context, in *AddTagsToStreamInput)
 		v.Null("tags")
 	}
 	checkTags(&v, "tags", in.Tags, in.Tags != nil)
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	r, err := streamOf(ctx, &v, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
 	}

@@ -55,12 +55,7 @@ func (s *Service) DescribeStream(ctx context.Context, in *DescribeStreamInput) (
 	// AWS checks Limit before ExclusiveStartShardId (kinesalite's tests, run against AWS).
 	v.Int("limit", in.Limit, false, 1, 10000)
 	v.Str("exclusiveStartShardId", in.ExclusiveStartShardId, false, 1, 128, namePattern)
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	r, err := streamOf(ctx, &v, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
 	}

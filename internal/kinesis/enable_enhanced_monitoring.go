@@ -69,12 +69,7 @@ func checkMetrics(v *awserr.Validator, metrics []string) {
 func (s *Service) changeMetrics(ctx context.Context, metrics []string, name, arn *string, enable bool) (*EnhancedMonitoringOutput, error) {
 	var v awserr.Validator
 	checkMetrics(&v, metrics)
-	checkStreamARN(&v, arn)
-	checkStreamName(&v, name)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, name, arn)
+	r, err := streamOf(ctx, &v, name, arn)
 	if err != nil {
 		return nil, err
 	}

@@ -69,12 +69,7 @@ func (s *Service) GetShardIterator(ctx context.Context, in *GetShardIteratorInpu
 	v.Str("shardId", in.ShardId, true, 1, 128, shardIDPattern)
 	v.Enum("shardIteratorType", in.ShardIteratorType, true, shardIteratorTypes)
 	v.Str("startingSequenceNumber", in.StartingSequenceNumber, false, 0, 0, seqNumPattern)
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	r, err := streamOf(ctx, &v, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
 	}

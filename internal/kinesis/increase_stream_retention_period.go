@@ -46,12 +46,7 @@ func (s *Service) setRetention(ctx context.Context, hours *int64, arn, name *str
 	var v awserr.Validator
 	// AWS answers a value below 1 with a ValidationException (kinesalite's tests).
 	v.Int("retentionPeriodHours", hours, true, 1, awserr.NoMax)
-	checkStreamARN(&v, arn)
-	checkStreamName(&v, name)
-	if err := v.Err(); err != nil {
-		return err
-	}
-	r, err := ref(ctx, name, arn)
+	r, err := streamOf(ctx, &v, name, arn)
 	if err != nil {
 		return err
 	}

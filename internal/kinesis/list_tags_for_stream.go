@@ -32,12 +32,7 @@ func (s *Service) ListTagsForStream(ctx context.Context, in *ListTagsForStreamIn
 	// AWS checks Limit before ExclusiveStartTagKey (kinesalite's tests, run against AWS).
 	v.Int("limit", in.Limit, false, 1, tagListMax)
 	v.Str("exclusiveStartTagKey", in.ExclusiveStartTagKey, false, 1, tagKeyMax, nil)
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	r, err := streamOf(ctx, &v, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
 	}

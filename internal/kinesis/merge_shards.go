@@ -36,12 +36,7 @@ func (s *Service) MergeShards(ctx context.Context, in *MergeShardsInput) (*Merge
 	var v awserr.Validator
 	v.Str("adjacentShardToMerge", in.AdjacentShardToMerge, true, 1, 128, namePattern)
 	v.Str("shardToMerge", in.ShardToMerge, true, 1, 128, namePattern)
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	r, err := streamOf(ctx, &v, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
 	}

@@ -49,12 +49,7 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	v.Str("partitionKey", in.PartitionKey, false, 1, maxPartitionKey, nil)
 	v.Str("explicitHashKey", in.ExplicitHashKey, false, 0, 0, hashKeyPattern)
 	v.Blob("data", in.Data, true, 0, maxDataBytes)
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	r, err := streamOf(ctx, &v, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
 	}

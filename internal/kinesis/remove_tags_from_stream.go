@@ -29,12 +29,7 @@ func (s *Service) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsFromSt
 	var v awserr.Validator
 	// AWS checks TagKeys before StreamName (kinesalite's tests, run against AWS).
 	checkTagKeys(&v, "tagKeys", in.TagKeys)
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	r, err := streamOf(ctx, &v, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
 	}

@@ -40,12 +40,7 @@ func (s *Service) SplitShard(ctx context.Context, in *SplitShardInput) (*SplitSh
 	var v awserr.Validator
 	v.Str("newStartingHashKey", in.NewStartingHashKey, true, 0, 0, hashKeyPattern)
 	v.Str("shardToSplit", in.ShardToSplit, true, 1, 128, namePattern)
-	checkStreamARN(&v, in.StreamARN)
-	checkStreamName(&v, in.StreamName)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	r, err := ref(ctx, in.StreamName, in.StreamARN)
+	r, err := streamOf(ctx, &v, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
 	}

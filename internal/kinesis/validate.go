@@ -1,6 +1,10 @@
 package kinesis
 
-import "github.com/freshet/freshet/internal/awserr"
+import (
+	"context"
+
+	"github.com/freshet/freshet/internal/awserr"
+)
 
 // Patterns and limits shared by many operations, from AWS's model.
 var (
@@ -22,4 +26,16 @@ func checkStreamName(v *awserr.Validator, name *string) {
 
 func checkStreamARN(v *awserr.Validator, arn *string) {
 	v.Str("streamARN", arn, false, 1, 2048, streamARNPat)
+}
+
+// streamOf finishes an operation's validation with its StreamARN and StreamName members
+// (the last ones AWS checks when they close the member list) and resolves the stream they
+// name.
+func streamOf(ctx context.Context, v *awserr.Validator, name, arn *string) (streamRef, error) {
+	checkStreamARN(v, arn)
+	checkStreamName(v, name)
+	if err := v.Err(); err != nil {
+		return streamRef{}, err
+	}
+	return ref(ctx, name, arn)
 }
