@@ -27,9 +27,13 @@ var version = "dev"
 
 // Config is everything the command line and environment decide.
 type Config struct {
-	Listen        string
-	DataDir       string
-	Memory        bool
+	Listen  string
+	DataDir string
+	Memory  bool
+	// Sync: the engine fsyncs every write before acknowledging it (SyncAlways), or in the
+	// background every SyncInterval (0: the engine's default, 2 minutes). See --sync.
+	SyncAlways    bool
+	SyncInterval  time.Duration
 	Region        string
 	AccountID     string
 	LogLevel      string
@@ -56,6 +60,9 @@ func (c *Config) Validate() error {
 	}
 	if !auth.ValidRegion(c.Region) {
 		return fmt.Errorf("--region %q: letters, digits, '-' and '_' only", c.Region)
+	}
+	if c.SyncInterval < 0 {
+		return errors.New("--sync interval must be positive")
 	}
 	if c.StateDelay < 0 {
 		return errors.New("--state-delay must not be negative")
@@ -107,6 +114,7 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:4567", "host:port to serve on (FRESHET_LISTEN)")
 	fs.StringVar(&c.DataDir, "data-dir", "./freshet-data", "directory for the engine's files (FRESHET_DATA_DIR)")
 	fs.BoolVar(&c.Memory, "memory", false, "keep everything in memory, nothing on disk (FRESHET_MEMORY)")
+	fs.Func("sync", "when the engine fsyncs: default (in the background every 2m), always (before acknowledging each write), or a duration (in the background at that interval) (FRESHET_SYNC)", c.setSync)
 	fs.StringVar(&c.Region, "region", "us-east-1", "region for requests whose credential names none (FRESHET_REGION)")
 	fs.StringVar(&c.AccountID, "account-id", "000000000000", "account for access keys that are not 12-digit account ids (FRESHET_ACCOUNT_ID)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (FRESHET_LOG_LEVEL)")
@@ -146,6 +154,23 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	return c, false, c.Validate()
 }
 
+// setSync parses a --sync value.
+func (c *Config) setSync(v string) error {
+	switch v {
+	case "default":
+		c.SyncAlways, c.SyncInterval = false, 0
+	case "always":
+		c.SyncAlways, c.SyncInterval = true, 0
+	default:
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errors.New("want default, always or a positive duration")
+		}
+		c.SyncAlways, c.SyncInterval = false, d
+	}
+	return nil
+}
+
 // run serves until ctx is done, then shuts down cleanly: in-flight requests finish, the
 // engine flushes. If ready is not nil it receives the listening address.
 func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string) error {
@@ -153,7 +178,8 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 
-	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, Memory: cfg.Memory, Logger: log})
+	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, Memory: cfg.Memory, Logger: log,
+		SyncAlways: cfg.SyncAlways, SyncInterval: cfg.SyncInterval})
 	if err != nil {
 		return err
 	}
@@ -178,7 +204,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	if err != nil {
 		return err
 	}
-	log.Info("freshet listening", "addr", ln.Addr().String(), "version", version, "data_dir", cfg.DataDir, "memory", cfg.Memory)
+	log.Info("freshet listening", "addr", ln.Addr().String(), "version", version, "data_dir", cfg.DataDir, "memory", cfg.Memory, "sync_always", cfg.SyncAlways)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

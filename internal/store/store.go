@@ -38,6 +38,13 @@ type Options struct {
 	Memory bool
 	// Logger receives the engine's warnings (default: discard).
 	Logger *slog.Logger
+	// SyncAlways makes the engine fsync every write before acknowledging it, so that an
+	// acknowledged write survives a machine crash or power loss, not only a killed process.
+	SyncAlways bool
+	// SyncInterval is how often the engine fsyncs in the background when SyncAlways is off
+	// (default: the engine's 2 minutes). A write is acknowledged once it is in the
+	// operating system's page cache, which survives a killed process.
+	SyncInterval time.Duration
 }
 
 // Store is an open engine: the embedded server, the in-process connection, the metadata bucket.
@@ -81,6 +88,8 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		NoLog:              true,
 		JetStreamMaxMemory: -1,
 		JetStreamMaxStore:  -1,
+		SyncAlways:         o.SyncAlways,
+		SyncInterval:       o.SyncInterval,
 	})
 	if err != nil {
 		s.cleanup()

@@ -1,0 +1,41 @@
+package store
+
+import (
+	"testing"
+	"time"
+)
+
+// TestSyncOptions: the durability options reach the engine, and a store that fsyncs every
+// write still appends and reads back.
+func TestSyncOptions(t *testing.T) {
+	tests := []struct {
+		o            Options
+		wantAlways   bool
+		wantInterval time.Duration
+	}{
+		{Options{}, false, 2 * time.Minute},
+		{Options{SyncAlways: true}, true, 2 * time.Minute},
+		{Options{SyncInterval: time.Second}, false, time.Second},
+	}
+	for _, tt := range tests {
+		tt.o.DataDir = t.TempDir()
+		s, err := Open(t.Context(), tt.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := s.srv.JetStreamConfig()
+		if cfg.SyncAlways != tt.wantAlways || cfg.SyncInterval != tt.wantInterval {
+			t.Errorf("Open(%+v): engine sync always %v every %v, want %v every %v", tt.o, cfg.SyncAlways, cfg.SyncInterval, tt.wantAlways, tt.wantInterval)
+		}
+		if err := s.CreateLog(t.Context(), "l", 0); err != nil {
+			t.Fatal(err)
+		}
+		if seq, err := s.Append(t.Context(), "l", []byte("x")); err != nil || seq != 1 {
+			t.Errorf("Append: %d %v", seq, err)
+		}
+		if got := readAll(t, s, "l"); len(got) != 1 || got[0] != "1:x" {
+			t.Errorf("read back %q", got)
+		}
+		s.Close()
+	}
+}
