@@ -10,10 +10,13 @@ package kinesis
 //   - A CREATING or UPDATING stream can be deleted (AWS lets a CREATING stream be deleted);
 //     deleting a stream that is already DELETING succeeds without changing anything.
 //   - A deletion interrupted by a restart is completed the next time the stream is read.
+//   - A stream with registered consumers (consumer.go) is refused with AWS's
+//     ResourceInUseException text unless EnforceConsumerDeletion is true; then its consumers
+//     go with it (their subscriptions end with ResourceNotFoundException).
 //
 // Differences from AWS:
-//   - EnforceConsumerDeletion is accepted and ignored: Freshet has no stream consumers yet,
-//     so the "there are consumers associated with this data stream" refusal cannot occur.
+//   - The "can’t delete" text is spelled with U+2019, as two of four copies of AWS's
+//     message seen in the wild show it (the others show an ASCII apostrophe).
 //   - Deleting an already DELETING stream succeeding is Freshet's choice (not verified).
 
 import (
@@ -45,6 +48,9 @@ func (s *Service) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*Del
 	if _, err := s.update(ctx, r, func(m *streamMeta) error {
 		if deleting = m.Status == statusDeleting; deleting {
 			return errUnchanged
+		}
+		if len(m.liveConsumers(now)) > 0 && (in.EnforceConsumerDeletion == nil || !*in.EnforceConsumerDeletion) {
+			return awserr.Newf(awserr.ResourceInUse, "DeleteStream can’t delete %s:%s because there are consumers associated with this data stream. To delete %s anyway, set the EnforceConsumerDeletion parameter to true to force the deletion of all the consumers that are associated with it.", m.Account, m.Name, m.Name)
 		}
 		m.Status, m.StatusUntil = statusDeleting, now.Add(s.opts.StateDelay).UnixMilli()
 		return nil

@@ -55,6 +55,8 @@ type streamMeta struct {
 	Policy              string            `json:"policy,omitempty"`
 	// Reshard is a decided reshard not yet carried out (reshard.go); load completes it.
 	Reshard *reshardOp `json:"reshard,omitempty"`
+	// Consumers are the enhanced fan-out consumers registered with the stream (consumer.go).
+	Consumers []consumerMeta `json:"consumers,omitempty"`
 }
 
 // shardMeta is one shard, open or closed.
