@@ -56,7 +56,8 @@ type Store struct {
 	storage jetstream.StorageType
 	tmpDir  string
 	log     *slog.Logger
-	reads   readMux // routes Read answers (read_mux.go)
+	reads   readMux  // routes Read answers (read_mux.go)
+	watches watchHub // change notifications (watch.go)
 }
 
 // Open starts the embedded engine and connects to it in-process.
