@@ -35,7 +35,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 
 	"github.com/freshet/freshet/internal/awserr"
@@ -130,59 +129,22 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	if it.PerBatch > 0 {
 		readBatches = (limit+it.PerBatch-1)/it.PerBatch + 1
 	}
-	from, _ := splitPosition(it.Position)
-	res, err := s.store.Read(ctx, m.logName(it.Shard), store.ReadRequest{From: max(from, 1), Max: readBatches, MaxBytes: maxGetRecordsBytes})
+	rd, err := s.readShard(ctx, m, sh, it.Position, limit, maxGetRecordsBytes, readBatches)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, shardNotFound(r, it.Shard)
 	}
 	if err != nil {
 		return nil, err
 	}
-	batches := make([]*batch, len(res.Msgs))
-	seen := 0
-	for i, msg := range res.Msgs {
-		if batches[i], err = decodeBatch(msg.Data); err != nil {
-			return nil, fmt.Errorf("read %s: %w", m.logName(it.Shard), err)
-		}
-		seen += len(batches[i].Records)
-	}
-	out := &GetRecordsOutput{Records: make([]Record, 0, min(limit, seen))}
-	next, bytes := it.Position, 0
-	var unreadMs int64 // arrival of the first record not returned; 0 when all were
-read:
-	for k, msg := range res.Msgs {
-		b := batches[k]
-		for i, rec := range b.Records {
-			pos := position(msg.Seq, i)
-			if pos < it.Position {
-				continue
-			}
-			size := len(rec.Data) + len(rec.PartitionKey)
-			if len(out.Records) == limit || (len(out.Records) > 0 && bytes+size > maxGetRecordsBytes) {
-				unreadMs = b.ArrivalMs
-				break read
-			}
-			bytes += size
-			out.Records = append(out.Records, wireRecord(sh, msg.Seq, i, b, rec))
-			next = pos + 1
-		}
-		next = position(msg.Seq+1, 0)
-	}
-	s.limits.chargeRead(m.ID, it.Shard, bytes, now)
-
-	switch {
-	case unreadMs != 0:
-		out.MillisBehindLatest = max(now.UnixMilli()-unreadMs, 1)
-	case res.Pending > 0 && len(batches) > 0:
-		// The first unread record is in a batch not read; it arrived after the last one read.
-		out.MillisBehindLatest = max(now.UnixMilli()-batches[len(batches)-1].ArrivalMs, 1)
-	case sh.ClosedMs != 0:
+	s.limits.chargeRead(m.ID, it.Shard, rd.Bytes, now)
+	out := &GetRecordsOutput{Records: rd.Records, MillisBehindLatest: rd.millisBehind(now)}
+	if out.MillisBehindLatest == 0 && sh.ClosedMs != 0 {
 		out.ChildShards = nonNil(m.children(it.Shard))
 		return out, nil
 	}
-	it.Position, it.IssuedMs = next, now.UnixMilli()
-	if len(batches) > 0 {
-		it.PerBatch = (seen + len(batches) - 1) / len(batches)
+	it.Position, it.IssuedMs = rd.Next, now.UnixMilli()
+	if rd.Batches > 0 {
+		it.PerBatch = (rd.Seen + rd.Batches - 1) / rd.Batches
 	}
 	token := sealIterator(aead, it)
 	out.NextShardIterator = &token
