@@ -54,6 +54,8 @@ type PutRecordsInput struct {
 	StreamARN  *string                  `json:"StreamARN,omitempty"`
 	StreamId   *string                  `json:"StreamId,omitempty"`
 	StreamName *string                  `json:"StreamName,omitempty"`
+
+	over *overLimit // set by DecodeJSONFast for a list longer than maxPutRecords (put_records_json.go)
 }
 
 type PutRecordsResultEntry struct {
@@ -172,6 +174,9 @@ func newEntry(m *streamMeta, pk, explicitHashKey *string, data []byte) (putEntry
 func validatePutRecords(in *PutRecordsInput) error {
 	var v awserr.Validator
 	n := len(in.Records)
+	if in.over != nil {
+		n = in.over.count
+	}
 	rendered := ""
 	if in.Records != nil && (n < 1 || n > maxPutRecords) {
 		shown := min(n, maxRenderedRecords)
@@ -187,7 +192,11 @@ func validatePutRecords(in *PutRecordsInput) error {
 		if entryValid(e.PartitionKey, e.ExplicitHashKey, e.Data) {
 			continue // the common case: no per-record paths to build
 		}
-		p := "records." + strconv.Itoa(i+1) + ".member."
+		num := i + 1
+		if in.over != nil && i >= maxPutRecords {
+			num = in.over.invalid[i-maxPutRecords]
+		}
+		p := "records." + strconv.Itoa(num) + ".member."
 		v.Str(p+"partitionKey", e.PartitionKey, false, 1, maxPartitionKey, nil)
 		v.Str(p+"explicitHashKey", e.ExplicitHashKey, false, 0, 0, hashKeyPattern)
 		v.Blob(p+"data", e.Data, true, 0, maxDataBytes)
