@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -73,9 +74,15 @@ func TestCrashKeepsAcknowledgedRecords(t *testing.T) {
 
 	var maxReady time.Duration
 	totalAcked := 0
+	var p *process
+	t.Cleanup(func() {
+		if t.Failed() && p != nil {
+			t.Logf("log of the last server:\n%s", p.logText())
+		}
+	})
 	for cycle := range cycles + 1 {
 		began := time.Now()
-		p := start(t, bin, args...)
+		p = start(t, bin, args...)
 		ready := waitHealthy(t, p)
 		maxReady = max(maxReady, ready.Sub(began))
 		c := p.client()
@@ -235,6 +242,10 @@ func (cs *crashState) produce(t *testing.T, p *process, killAt int, graceful boo
 				}
 				cs.mu.Unlock()
 				out, err := c.PutRecords(context.Background(), &kinesis.PutRecordsInput{StreamName: aws.String(crashStream), Records: entries})
+				if sdkClosedConn(err) {
+					lost.Add(batch) // unknown outcome; the server is still there
+					continue
+				}
 				if err != nil {
 					lost.Add(batch)
 					if count.Load() < int64(killAt) {
@@ -376,6 +387,9 @@ func readShard(t *testing.T, c *kinesis.Client, shard string) []types.Record {
 	next := it.ShardIterator
 	for next != nil {
 		out, err := c.GetRecords(t.Context(), &kinesis.GetRecordsInput{ShardIterator: next})
+		if sdkClosedConn(err) {
+			continue // iterators are stateless: the same one reads again
+		}
 		if err != nil {
 			t.Fatalf("GetRecords %s: %v", shard, err)
 		}
@@ -419,4 +433,13 @@ func waitHealthy(t *testing.T, p *process) time.Time {
 			t.Fatalf("/healthz not 200 within 30s (%v):\n%s", err, p.logText())
 		}
 	}
+}
+
+// sdkClosedConn reports the Go SDK's client-side race (aws/aws-sdk-go-v2#1825, #2737): the
+// answer (a 200) arrives before net/http's writeLoop has finished with the request body,
+// the SDK closes that body, the writeLoop fails and closes the connection under the answer,
+// and the call fails with "use of closed network connection". The server did answer, so
+// the outcome is unknown to the client, as for a cut-off request.
+func sdkClosedConn(err error) bool {
+	return err != nil && errors.Is(err, net.ErrClosed)
 }
