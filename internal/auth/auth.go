@@ -1,5 +1,6 @@
 // Package auth reads the AWS Signature Version 4 credential of a request and resolves the
-// account and region it acts in; every resource is namespaced by that pair.
+// account and region it acts in (every resource is namespaced by that pair), and, when
+// credentials are configured, verifies the request's signature.
 package auth
 
 import (
