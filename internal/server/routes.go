@@ -39,6 +39,7 @@ func kinesisRoutes(k *kinesis.Service) map[string]handler {
 		"SplitShard":                             handle(k.SplitShard),
 		"StartStreamEncryption":                  handle(k.StartStreamEncryption),
 		"StopStreamEncryption":                   handle(k.StopStreamEncryption),
+		"SubscribeToShard":                       handle(k.SubscribeToShard), // streamed: see subscribe.go
 		"TagResource":                            handle(k.TagResource),
 		"UntagResource":                          handle(k.UntagResource),
 		"UpdateAccountSettings":                  handle(k.UpdateAccountSettings),

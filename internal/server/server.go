@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -42,7 +43,12 @@ type Config struct {
 	// BodyTimeout bounds how long reading one request body may take (default 2 minutes);
 	// a client that trickles its body is then cut off.
 	BodyTimeout time.Duration
-	Logger      *slog.Logger
+	// StreamWriteTimeout bounds one write of an event stream (SubscribeToShard): a client
+	// that stops reading is dropped after it (default DefaultStreamWriteTimeout).
+	StreamWriteTimeout time.Duration
+	// TLS, when set, makes the port accept TLS connections too (see tls.go).
+	TLS    *tls.Config
+	Logger *slog.Logger
 }
 
 // Server serves the AWS APIs on one listener.
@@ -51,6 +57,9 @@ type Server struct {
 	log    *slog.Logger
 	routes map[string]handler
 	http   *http.Server
+	// closing is cancelled when Shutdown starts; event streams end on it.
+	closing     context.Context
+	stopStreams context.CancelFunc
 }
 
 // New returns a server for cfg.
@@ -67,10 +76,17 @@ func New(cfg Config) *Server {
 	if cfg.BodyTimeout == 0 {
 		cfg.BodyTimeout = 2 * time.Minute
 	}
+	if cfg.StreamWriteTimeout == 0 {
+		cfg.StreamWriteTimeout = DefaultStreamWriteTimeout
+	}
+	if cfg.TLS != nil {
+		cfg.TLS = serverTLSConfig(cfg.TLS)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, routes: map[string]handler{}}
+	s.closing, s.stopStreams = context.WithCancel(context.Background())
 	for op, h := range kinesisRoutes(cfg.Kinesis) {
 		s.routes[kinesisTarget+op] = h
 	}
@@ -90,6 +106,9 @@ func New(cfg Config) *Server {
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
+	if s.cfg.TLS != nil {
+		ln = newSniffListener(ln, s.cfg.TLS)
+	}
 	err := s.http.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -97,8 +116,12 @@ func (s *Server) Serve(ln net.Listener) error {
 	return err
 }
 
-// Shutdown stops accepting connections and waits for in-flight requests to finish.
-func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+// Shutdown stops accepting connections and waits for in-flight requests to finish; open
+// event streams (SubscribeToShard) end at once, cleanly.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopStreams()
+	return s.http.Shutdown(ctx)
+}
 
 // handler runs one operation: it decodes the body with the codec, calls the service and
 // returns the response value or an error.
@@ -232,6 +255,10 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	out, err := route(auth.WithScope(r.Context(), scope), codec, body)
 	if err != nil {
 		s.writeError(w, r, codec, reqID, op, err)
+		return
+	}
+	if sub, ok := out.(subscription); ok {
+		s.streamEvents(w, r, codec, reqID, sub)
 		return
 	}
 	b, err := codec.Encode(out)
