@@ -40,6 +40,11 @@ type Options struct {
 	AutoscaleSplitAt    float64
 	AutoscaleMergeBelow float64
 	AutoscaleMergeAfter time.Duration
+	// SubscriptionLifetime is how long a SubscribeToShard subscription lasts (default 5m);
+	// SubscriptionHeartbeat is the longest an idle one waits before an empty event (default
+	// 5s). Tests shorten both (subscribe_to_shard.go).
+	SubscriptionLifetime  time.Duration
+	SubscriptionHeartbeat time.Duration
 }
 
 // Service is Kinesis Data Streams over one store.
@@ -56,6 +61,8 @@ type Service struct {
 	routers routerCache
 	// reshardMu lets one request at a time carry out stored reshard plans (reshard.go).
 	reshardMu sync.Mutex
+	// leases holds the live SubscribeToShard subscriptions per (consumer, shard).
+	leases subscriptionLeases
 
 	// bg tracks the goroutines that finish delayed state changes; Close waits for them.
 	bg       sync.WaitGroup
@@ -76,6 +83,12 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	}
 	if opts.RetentionHour == 0 {
 		opts.RetentionHour = time.Hour
+	}
+	if opts.SubscriptionLifetime == 0 {
+		opts.SubscriptionLifetime = 5 * time.Minute
+	}
+	if opts.SubscriptionHeartbeat == 0 {
+		opts.SubscriptionHeartbeat = 5 * time.Second
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
