@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# JavaScript SDK v3 compatibility suite: `npm ci` installs the exact versions in
+# package-lock.json, then compat.mjs runs against the real freshet binary, once over h2c
+# (http://) and once over TLS (https://, freshet --tls with its self-signed certificate).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../lib.sh"
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+freshet_binary "$tmp"
+
+cd "$here"
+if ! npm ci --no-audit --no-fund --loglevel=error >"$tmp/npm.log" 2>&1; then
+  cat "$tmp/npm.log"
+  echo "compat/js: npm ci failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+freshet_start "$tmp/plain.log"
+plain=$FRESHET_ADDR plain_pid=$FRESHET_PID
+pids+=("$plain_pid")
+tls= tls_pid=
+if freshet_start "$tmp/tls.log" --tls; then
+  tls=$FRESHET_ADDR tls_pid=$FRESHET_PID
+  pids+=("$tls_pid")
+fi
+
+# --no-warnings: the SDK warns that releases after January 2027 need Node 22.
+node --no-warnings compat.mjs "http://$plain" h2c | tee "$tmp/h2c.out" || true
+tally "$tmp/h2c.out"
+if [ -n "$tls" ]; then
+  NODE_TLS_REJECT_UNAUTHORIZED=0 node --no-warnings compat.mjs "https://$tls" tls | tee "$tmp/tls.out" || true
+  tally "$tmp/tls.out"
+else
+  echo "FAIL tls: no server (freshet --tls did not start)"
+  failed=$((failed + 1))
+fi
+
+freshet_stop "$plain_pid" "$tmp/plain.log"
+[ -n "$tls_pid" ] && freshet_stop "$tls_pid" "$tmp/tls.log"
+echo "compat/js: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
