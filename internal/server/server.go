@@ -10,7 +10,6 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +39,9 @@ type Config struct {
 	Region  string
 	// MaxBody is the largest request body accepted (default DefaultMaxBody).
 	MaxBody int64
+	// Credentials, when set, turns SigV4 signature verification on: every request must be
+	// signed with one of these keys (see auth.Verifier). Nil: signatures are not checked.
+	Credentials *auth.Credentials
 	// BodyTimeout bounds how long reading one request body may take (default 2 minutes);
 	// a client that trickles its body is then cut off.
 	BodyTimeout time.Duration
@@ -164,12 +166,13 @@ func newID2() string {
 const exposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date"
 
 // ServeHTTP answers one request, checking it in AWS's order: CORS preflight, method, body
-// size, target, JSON well-formedness, credential, then the operation (which decodes and
-// validates its input).
+// size, target, well-formedness (JSON or CBOR), credential (and, with Credentials set, its
+// signature), then the operation (which decodes and validates its input).
 //
 // Differences from AWS:
-//   - Every body is read as awsJson1_1 whatever its Content-Type (AWS answers
-//     application/json with a Coral 1.0 envelope, and a missing or other type with XML).
+//   - A body is read as CBOR 1.1 when its Content-Type is application/x-amz-cbor-1.1, else
+//     as awsJson1_1 whatever its Content-Type (AWS answers application/json with a Coral 1.0
+//     envelope, and a missing or other type with XML).
 //   - Errors to non-POST requests have a JSON body (AWS: XML), so that every answer has one
 //     shape.
 //   - Member names match case-insensitively and base64 with unused trailing bits is
@@ -179,7 +182,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 	reqID := newRequestID()
-	codec := awsproto.JSON
+	codec := awsproto.ForContentType(r.Header.Get("Content-Type"))
 	h := w.Header()
 	h.Set("x-amzn-RequestId", reqID)
 	target := r.Header.Get("X-Amz-Target")
@@ -238,15 +241,15 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	route, ok := s.routes[target]
 	if !ok {
 		err := awserr.New(awserr.UnknownOperation, "")
-		if awsproto.FirstByte(body) != 0 && !wellFormed(body) {
+		if !awsproto.Blank(codec, body) && !awsproto.WellFormed(codec, body) {
 			err = awserr.New(awserr.Serialization, "")
 		}
 		s.writeError(w, r, codec, reqID, op, err)
 		return
 	}
-	scope, err := auth.Resolve(r, s.cfg.Account, s.cfg.Region)
+	scope, err := s.authenticate(r, target, body)
 	if err != nil {
-		if !wellFormed(body) {
+		if !awsproto.WellFormed(codec, body) {
 			err = awserr.New(awserr.Serialization, "") // AWS parses the body before the credential
 		}
 		s.writeError(w, r, codec, reqID, op, err)
@@ -316,16 +319,6 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 		_ = rc.SetReadDeadline(time.Time{})
 	}
 	return body, err
-}
-
-// wellFormed reports whether body is JSON whose top level is an object or a list: what AWS
-// checks before looking at the target or the credential.
-func wellFormed(body []byte) bool {
-	switch awsproto.FirstByte(body) {
-	case '{', '[':
-		return json.Valid(body)
-	}
-	return false
 }
 
 // preallocMax is the largest announced body read into a buffer of exactly its length.
