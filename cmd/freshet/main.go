@@ -45,6 +45,9 @@ type Config struct {
 	AutoscaleSplitAt    float64
 	AutoscaleMergeBelow float64
 	AutoscaleMergeAfter time.Duration
+	// Auth is a credentials file (--auth): when set, every request's SigV4 signature is
+	// verified against its keys.
+	Auth string
 }
 
 // Validate reports the first setting that cannot work.
@@ -79,6 +82,11 @@ func (c *Config) Validate() error {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.Auth != "" {
+		if _, err := auth.LoadCredentials(c.Auth); err != nil {
+			return fmt.Errorf("--auth %q: %w", c.Auth, err)
+		}
 	}
 	return nil
 }
@@ -121,6 +129,7 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	fs.DurationVar(&c.StateDelay, "state-delay", 0, "how long streams stay CREATING, UPDATING or DELETING (FRESHET_STATE_DELAY)")
 	fs.IntVar(&c.ShardLimit, "shard-limit", 500, "shards per account and region (FRESHET_SHARD_LIMIT)")
 	fs.BoolVar(&c.EnforceLimits, "enforce-limits", false, "enforce AWS's per-shard throughput limits (FRESHET_ENFORCE_LIMITS)")
+	fs.StringVar(&c.Auth, "auth", "", "credentials file (JSON lines); when set, SigV4 signatures are verified against it (FRESHET_AUTH)")
 	fs.DurationVar(&c.AutoscaleInterval, "autoscale-interval", 5*time.Second, "how often ON_DEMAND streams are rescaled; negative turns it off (FRESHET_AUTOSCALE_INTERVAL)")
 	fs.Float64Var(&c.AutoscaleSplitAt, "autoscale-split-at", 0.8, "split an ON_DEMAND shard writing above this fraction of the per-shard limit (FRESHET_AUTOSCALE_SPLIT_AT)")
 	fs.Float64Var(&c.AutoscaleMergeBelow, "autoscale-merge-below", 0.1, "merge adjacent ON_DEMAND shards writing below this fraction of the limit (FRESHET_AUTOSCALE_MERGE_BELOW)")
@@ -177,6 +186,15 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+	var creds *auth.Credentials // nil: signatures are not verified
+	if cfg.Auth != "" {
+		c, err := auth.LoadCredentials(cfg.Auth)
+		if err != nil {
+			return fmt.Errorf("--auth %q: %w", cfg.Auth, err)
+		}
+		creds = c
+		log.Info("verifying SigV4 signatures", "keys", creds.Len())
+	}
 
 	st, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, Memory: cfg.Memory, Logger: log,
 		SyncAlways: cfg.SyncAlways, SyncInterval: cfg.SyncInterval})
@@ -199,7 +217,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		return err
 	}
 	defer k.Close()
-	srv := server.New(server.Config{Kinesis: k, Account: cfg.AccountID, Region: cfg.Region, Logger: log})
+	srv := server.New(server.Config{Kinesis: k, Account: cfg.AccountID, Region: cfg.Region, Credentials: creds, Logger: log})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
