@@ -1,6 +1,9 @@
 package server
 
-import "github.com/freshet/freshet/internal/kinesis"
+import (
+	"github.com/freshet/freshet/internal/firehose"
+	"github.com/freshet/freshet/internal/kinesis"
+)
 
 // kinesisTarget is the X-Amz-Target prefix of Kinesis Data Streams.
 const kinesisTarget = "Kinesis_20131202."
@@ -48,5 +51,26 @@ func kinesisRoutes(k *kinesis.Service) map[string]handler {
 		"UpdateStreamMode":                       handle(k.UpdateStreamMode),
 		"UpdateStreamRecordDistributionStrategy": handle(k.UpdateStreamRecordDistributionStrategy),
 		"UpdateStreamWarmThroughput":             handle(k.UpdateStreamWarmThroughput),
+	}
+}
+
+// firehoseTarget is the X-Amz-Target prefix of Amazon Data Firehose.
+const firehoseTarget = "Firehose_20150804."
+
+// firehoseRoutes maps each Firehose operation name to its handler.
+func firehoseRoutes(f *firehose.Service) map[string]handler {
+	return map[string]handler{
+		"CreateDeliveryStream":          handle(f.CreateDeliveryStream),
+		"DeleteDeliveryStream":          handle(f.DeleteDeliveryStream),
+		"DescribeDeliveryStream":        handle(f.DescribeDeliveryStream),
+		"ListDeliveryStreams":           handle(f.ListDeliveryStreams),
+		"ListTagsForDeliveryStream":     handle(f.ListTagsForDeliveryStream),
+		"PutRecord":                     handle(f.PutRecord),
+		"PutRecordBatch":                handle(f.PutRecordBatch),
+		"StartDeliveryStreamEncryption": handle(f.StartDeliveryStreamEncryption),
+		"StopDeliveryStreamEncryption":  handle(f.StopDeliveryStreamEncryption),
+		"TagDeliveryStream":             handle(f.TagDeliveryStream),
+		"UntagDeliveryStream":           handle(f.UntagDeliveryStream),
+		"UpdateDestination":             handle(f.UpdateDestination),
 	}
 }
