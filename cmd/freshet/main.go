@@ -12,11 +12,13 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/freshet/freshet/internal/auth"
+	"github.com/freshet/freshet/internal/firehose"
 	"github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
 	"github.com/freshet/freshet/internal/store"
@@ -45,6 +47,10 @@ type Config struct {
 	AutoscaleSplitAt    float64
 	AutoscaleMergeBelow float64
 	AutoscaleMergeAfter time.Duration
+	// Firehose S3 destinations write to S3Endpoint when it is set (signed with S3Region and
+	// the keys, path-style addressing with S3PathStyle), else under <data-dir>/s3.
+	S3Endpoint, S3Region, S3AccessKey, S3SecretKey string
+	S3PathStyle                                    bool
 	// Auth is a credentials file (--auth): when set, every request's SigV4 signature is
 	// verified against its keys.
 	Auth string
@@ -75,6 +81,9 @@ func (c *Config) Validate() error {
 	}
 	if c.AutoscaleMergeAfter <= 0 {
 		return errors.New("--autoscale-merge-after must be positive")
+	}
+	if c.S3Endpoint != "" && !strings.HasPrefix(c.S3Endpoint, "http://") && !strings.HasPrefix(c.S3Endpoint, "https://") {
+		return fmt.Errorf("--s3-endpoint %q: want an http:// or https:// URL", c.S3Endpoint)
 	}
 	if c.ShardLimit < 1 {
 		return errors.New("--shard-limit must be at least 1")
@@ -129,6 +138,11 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	fs.DurationVar(&c.StateDelay, "state-delay", 0, "how long streams stay CREATING, UPDATING or DELETING (FRESHET_STATE_DELAY)")
 	fs.IntVar(&c.ShardLimit, "shard-limit", 500, "shards per account and region (FRESHET_SHARD_LIMIT)")
 	fs.BoolVar(&c.EnforceLimits, "enforce-limits", false, "enforce AWS's per-shard throughput limits (FRESHET_ENFORCE_LIMITS)")
+	fs.StringVar(&c.S3Endpoint, "s3-endpoint", "", "S3-compatible endpoint URL Firehose delivers to; empty: the directory <data-dir>/s3 (FRESHET_S3_ENDPOINT)")
+	fs.StringVar(&c.S3Region, "s3-region", "us-east-1", "region that signs requests to --s3-endpoint (FRESHET_S3_REGION)")
+	fs.StringVar(&c.S3AccessKey, "s3-access-key", "", "access key for --s3-endpoint (FRESHET_S3_ACCESS_KEY, else AWS_ACCESS_KEY_ID)")
+	fs.StringVar(&c.S3SecretKey, "s3-secret-key", "", "secret key for --s3-endpoint (FRESHET_S3_SECRET_KEY, else AWS_SECRET_ACCESS_KEY)")
+	fs.BoolVar(&c.S3PathStyle, "s3-path-style", false, "address buckets as <endpoint>/<bucket> (FRESHET_S3_PATH_STYLE)")
 	fs.StringVar(&c.Auth, "auth", "", "credentials file (JSON lines); when set, SigV4 signatures are verified against it (FRESHET_AUTH)")
 	fs.DurationVar(&c.AutoscaleInterval, "autoscale-interval", 5*time.Second, "how often ON_DEMAND streams are rescaled; negative turns it off (FRESHET_AUTOSCALE_INTERVAL)")
 	fs.Float64Var(&c.AutoscaleSplitAt, "autoscale-split-at", 0.8, "split an ON_DEMAND shard writing above this fraction of the per-shard limit (FRESHET_AUTOSCALE_SPLIT_AT)")
@@ -159,6 +173,9 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	})
 	if err != nil {
 		return Config{}, false, err
+	}
+	if c.S3AccessKey == "" && c.S3SecretKey == "" {
+		c.S3AccessKey, c.S3SecretKey = getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	}
 	return c, false, c.Validate()
 }
@@ -217,7 +234,21 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		return err
 	}
 	defer k.Close()
-	srv := server.New(server.Config{Kinesis: k, Account: cfg.AccountID, Region: cfg.Region, Credentials: creds, Logger: log})
+	var objects firehose.ObjectStore = firehose.DirStore{Root: filepath.Join(cfg.DataDir, "s3")}
+	if cfg.S3Endpoint != "" {
+		objects = firehose.NewS3Store(firehose.S3Options{Endpoint: cfg.S3Endpoint, Region: cfg.S3Region,
+			AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, PathStyle: cfg.S3PathStyle})
+	}
+	fh := firehose.New(firehose.Options{Store: st, Objects: objects, StateDelay: cfg.StateDelay, Logger: log})
+	if err := fh.Start(ctx); err != nil {
+		return err
+	}
+	defer func() { // after the server has stopped: deliver what is buffered
+		flushCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		fh.Close(flushCtx)
+	}()
+	srv := server.New(server.Config{Kinesis: k, Firehose: fh, Account: cfg.AccountID, Region: cfg.Region, Credentials: creds, Logger: log})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

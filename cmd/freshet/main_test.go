@@ -159,7 +159,7 @@ func TestREADMEDocumentsEveryFlag(t *testing.T) {
 		t.Fatal("-h: no error")
 	}
 	var flags []string
-	for _, m := range regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(usage.String(), -1) {
+	for _, m := range regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`).FindAllStringSubmatch(usage.String(), -1) {
 		flags = append(flags, m[1])
 	}
 	readme, err := os.ReadFile("../../README.md")
@@ -167,7 +167,7 @@ func TestREADMEDocumentsEveryFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	var documented []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\| (?:`(FRESHET_[A-Z_]+)`)? *\\|").FindAllStringSubmatch(string(readme), -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z0-9-]+)` \\| (?:`(FRESHET_[A-Z0-9_]+)`)? *\\|").FindAllStringSubmatch(string(readme), -1) {
 		documented = append(documented, m[1])
 		want := ""
 		if m[1] != "version" {

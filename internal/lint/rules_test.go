@@ -41,6 +41,8 @@ var layer = map[string]int{
 	// Tests only: nothing imports them and they have no production code to constrain.
 	"internal/conformance": 6,
 	"internal/lint":        6,
+	// A separate module (tools/s3server/go.mod) pinning the S3 server the Firehose tests use.
+	"tools/s3server": 6,
 }
 
 // sideways are the imports allowed between packages of the same layer: services that read

@@ -23,6 +23,7 @@ import (
 	"github.com/freshet/freshet/internal/auth"
 	"github.com/freshet/freshet/internal/awserr"
 	"github.com/freshet/freshet/internal/awsproto"
+	"github.com/freshet/freshet/internal/firehose"
 	"github.com/freshet/freshet/internal/kinesis"
 )
 
@@ -33,6 +34,8 @@ const DefaultMaxBody = 16 << 20
 // Config configures a Server. Kinesis is required; other zero values work.
 type Config struct {
 	Kinesis *kinesis.Service
+	// Firehose, when set, serves the Firehose_20150804 operations on the same port.
+	Firehose *firehose.Service
 	// Account and Region are used when a request's credential does not name them
 	// (defaults 000000000000 and us-east-1).
 	Account string
@@ -91,6 +94,11 @@ func New(cfg Config) *Server {
 	s.closing, s.stopStreams = context.WithCancel(context.Background())
 	for op, h := range kinesisRoutes(cfg.Kinesis) {
 		s.routes[kinesisTarget+op] = h
+	}
+	if cfg.Firehose != nil {
+		for op, h := range firehoseRoutes(cfg.Firehose) {
+			s.routes[firehoseTarget+op] = h
+		}
 	}
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
