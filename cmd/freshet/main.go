@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,6 +55,10 @@ type Config struct {
 	// Auth is a credentials file (--auth): when set, every request's SigV4 signature is
 	// verified against its keys.
 	Auth string
+	// The port also serves TLS with the certificate TLSCert and key TLSKey (PEM files), or
+	// with TLS a self-signed one, kept under <data-dir>/tls unless Memory.
+	TLS             bool
+	TLSCert, TLSKey string
 }
 
 // Validate reports the first setting that cannot work.
@@ -97,10 +102,27 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("--auth %q: %w", c.Auth, err)
 		}
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	if c.TLS && c.TLSCert != "" {
+		return errors.New("--tls generates a certificate: give --tls or --tls-cert and --tls-key, not both")
+	}
+	if c.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			return fmt.Errorf("--tls-cert %q, --tls-key %q: %w", c.TLSCert, c.TLSKey, err)
+		}
+	}
 	return nil
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "bench" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := benchMain(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	cfg, showVersion, err := parseArgs(os.Args[1:], os.Getenv, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
@@ -144,6 +166,9 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	fs.StringVar(&c.S3SecretKey, "s3-secret-key", "", "secret key for --s3-endpoint (FRESHET_S3_SECRET_KEY, else AWS_SECRET_ACCESS_KEY)")
 	fs.BoolVar(&c.S3PathStyle, "s3-path-style", false, "address buckets as <endpoint>/<bucket> (FRESHET_S3_PATH_STYLE)")
 	fs.StringVar(&c.Auth, "auth", "", "credentials file (JSON lines); when set, SigV4 signatures are verified against it (FRESHET_AUTH)")
+	fs.BoolVar(&c.TLS, "tls", false, "also serve TLS on the port, with a self-signed certificate kept in <data-dir>/tls (FRESHET_TLS)")
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "also serve TLS on the port with this PEM certificate file; needs --tls-key (FRESHET_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "PEM private key file of --tls-cert (FRESHET_TLS_KEY)")
 	fs.DurationVar(&c.AutoscaleInterval, "autoscale-interval", 5*time.Second, "how often ON_DEMAND streams are rescaled; negative turns it off (FRESHET_AUTOSCALE_INTERVAL)")
 	fs.Float64Var(&c.AutoscaleSplitAt, "autoscale-split-at", 0.8, "split an ON_DEMAND shard writing above this fraction of the per-shard limit (FRESHET_AUTOSCALE_SPLIT_AT)")
 	fs.Float64Var(&c.AutoscaleMergeBelow, "autoscale-merge-below", 0.1, "merge adjacent ON_DEMAND shards writing below this fraction of the limit (FRESHET_AUTOSCALE_MERGE_BELOW)")
@@ -248,7 +273,11 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		defer cancel()
 		fh.Close(flushCtx)
 	}()
-	srv := server.New(server.Config{Kinesis: k, Firehose: fh, Account: cfg.AccountID, Region: cfg.Region, Credentials: creds, Logger: log})
+	tlsCfg, err := tlsConfig(cfg, log)
+	if err != nil {
+		return err
+	}
+	srv := server.New(server.Config{Kinesis: k, Firehose: fh, Account: cfg.AccountID, Region: cfg.Region, Credentials: creds, TLS: tlsCfg, Logger: log})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -271,4 +300,40 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return <-errc
+}
+
+// tlsConfig is the TLS that --tls or --tls-cert and --tls-key ask for (nil: none).
+func tlsConfig(cfg Config, log *slog.Logger) (*tls.Config, error) {
+	var cert tls.Certificate
+	switch {
+	case cfg.TLSCert != "":
+		var err error
+		if cert, err = tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey); err != nil {
+			return nil, fmt.Errorf("--tls-cert %q, --tls-key %q: %w", cfg.TLSCert, cfg.TLSKey, err)
+		}
+		log.Info("serving TLS", "cert", cfg.TLSCert)
+	case cfg.TLS:
+		dir := filepath.Join(cfg.DataDir, "tls")
+		if cfg.Memory {
+			dir = "" // nothing on disk: clients cannot trust it, only skip verification
+		}
+		host, _, _ := net.SplitHostPort(cfg.Listen)
+		c, path, err := server.SelfSignedCertificate(dir, []string{host}, time.Now())
+		if err != nil {
+			return nil, fmt.Errorf("--tls: %w", err)
+		}
+		cert = c
+		log.Info("serving TLS with a self-signed certificate", "cert", path, "names", strings.Join(append(c.Leaf.DNSNames, ipStrings(c.Leaf.IPAddresses)...), ","))
+	default:
+		return nil, nil
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}, nil
+}
+
+func ipStrings(ips []net.IP) []string {
+	out := make([]string, len(ips))
+	for i, ip := range ips {
+		out[i] = ip.String()
+	}
+	return out
 }

@@ -84,11 +84,6 @@ func (b *bitset) set(i uint64) {
 	(*b)[w] |= 1 << (i % 64)
 }
 
-func (b bitset) has(i uint64) bool {
-	w := int(i / 64)
-	return w < len(b) && b[w]&(1<<(i%64)) != 0
-}
-
 // setAtomic adds i (within the set's size) and reports whether it was there already.
 func (b bitset) setAtomic(i uint64) bool {
 	bit := uint64(1) << (i % 64)

@@ -36,6 +36,7 @@ var layer = map[string]int{
 
 	"internal/console": 3,
 	"internal/server":  4,
+	"internal/bench":   4,
 	"cmd/freshet":      5,
 
 	// Tests only: nothing imports them and they have no production code to constrain.
