@@ -323,17 +323,9 @@ func tlsConfig(cfg Config, log *slog.Logger) (*tls.Config, error) {
 			return nil, fmt.Errorf("--tls: %w", err)
 		}
 		cert = c
-		log.Info("serving TLS with a self-signed certificate", "cert", path, "names", strings.Join(append(c.Leaf.DNSNames, ipStrings(c.Leaf.IPAddresses)...), ","))
+		log.Info("serving TLS with a self-signed certificate", "cert", path)
 	default:
 		return nil, nil
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}}, nil
-}
-
-func ipStrings(ips []net.IP) []string {
-	out := make([]string, len(ips))
-	for i, ip := range ips {
-		out[i] = ip.String()
-	}
-	return out
 }

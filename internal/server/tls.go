@@ -19,6 +19,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 )
@@ -224,10 +225,10 @@ func newSelfSigned(hosts []string, now time.Time) (certPEM, keyPEM []byte, err e
 	}
 	for _, h := range hosts {
 		if ip := net.ParseIP(h); ip != nil {
-			if !ip.IsUnspecified() {
+			if !ip.IsUnspecified() && !slices.ContainsFunc(tmpl.IPAddresses, ip.Equal) {
 				tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
 			}
-		} else if h != "" {
+		} else if h != "" && !slices.Contains(tmpl.DNSNames, h) {
 			tmpl.DNSNames = append(tmpl.DNSNames, h)
 		}
 	}

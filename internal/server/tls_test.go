@@ -20,7 +20,7 @@ import (
 func TestSelfSignedCertificate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tls")
 	now := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
-	cert, path, err := SelfSignedCertificate(dir, []string{"freshet.test", "10.1.2.3", "0.0.0.0", ""}, now)
+	cert, path, err := SelfSignedCertificate(dir, []string{"freshet.test", "10.1.2.3", "0.0.0.0", "", "localhost", "::1"}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
