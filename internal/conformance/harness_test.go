@@ -45,6 +45,9 @@ type envOptions struct {
 	RetentionHour time.Duration
 	// DataDir keeps the engine on disk there (default: memory only).
 	DataDir string
+	// SubscriptionLifetime and SubscriptionHeartbeat shorten SubscribeToShard's 5 minutes
+	// and 5 seconds.
+	SubscriptionLifetime, SubscriptionHeartbeat time.Duration
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -55,7 +58,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	svc, err := fkinesis.New(t.Context(), fkinesis.Options{
 		Store: st, StateDelay: o.StateDelay, ShardLimit: o.ShardLimit, EnforceLimits: o.EnforceLimits, Now: o.Now,
-		RetentionHour: o.RetentionHour,
+		RetentionHour: o.RetentionHour, SubscriptionLifetime: o.SubscriptionLifetime, SubscriptionHeartbeat: o.SubscriptionHeartbeat,
 	})
 	if err != nil {
 		t.Fatal(err)
