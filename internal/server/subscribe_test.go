@@ -71,7 +71,7 @@ func (f *fakeSub) waitClosed(t *testing.T) {
 }
 
 // newStreamServer serves SubscribeToShard from sub (or answers err) on a loopback port.
-func newStreamServer(t *testing.T, cfg Config, sub subscription, err error) (*Server, string) {
+func newStreamServer(t testing.TB, cfg Config, sub subscription, err error) (*Server, string) {
 	t.Helper()
 	srv := New(cfg)
 	srv.routes[kinesisTarget+"SubscribeToShard"] = func(ctx context.Context, c awsproto.Codec, body []byte) (any, error) {
@@ -104,7 +104,7 @@ func newStreamServer(t *testing.T, cfg Config, sub subscription, err error) (*Se
 
 const subscribeBody = `{"ConsumerARN":"arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/c:1","ShardId":"shardId-000000000000","StartingPosition":{"Type":"LATEST"}}`
 
-func subscribeRequest(t *testing.T, ctx context.Context, url string) *http.Request {
+func subscribeRequest(t testing.TB, ctx context.Context, url string) *http.Request {
 	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(subscribeBody))
 	if err != nil {
