@@ -302,3 +302,48 @@ func TestStreamConsumerErrors(t *testing.T) {
 	_, err = e.Client.ListStreamConsumers(ctx, &kinesis.ListStreamConsumersInput{StreamARN: arn, NextToken: page.NextToken})
 	wantError(t, err, "ExpiredNextTokenException", "The NextToken has expired. Tokens are valid for 300 seconds.")
 }
+
+// TestStreamConsumerTags: RegisterStreamConsumer's Tags and the tagging operations on a
+// consumer ARN; the stream's tags are separate.
+func TestStreamConsumerTags(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := t.Context()
+	e.createStream(t, "tg", 1)
+	out, err := e.Client.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: aws.String(setARN("tg")), ConsumerName: aws.String("c"), Tags: map[string]string{"team": "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := out.Consumer.ConsumerARN
+	list := func() []string {
+		t.Helper()
+		out, err := e.Client.ListTagsForResource(ctx, &kinesis.ListTagsForResourceInput{ResourceARN: arn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return setTagStrings(out.Tags)
+	}
+	if diff := cmp.Diff([]string{"team=a"}, list()); diff != "" {
+		t.Fatalf("tags at registration (-want +got):\n%s", diff)
+	}
+	if _, err := e.Client.TagResource(ctx, &kinesis.TagResourceInput{ResourceARN: arn, Tags: map[string]string{"env": "dev", "team": "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Client.UntagResource(ctx, &kinesis.UntagResourceInput{ResourceARN: arn, TagKeys: []string{"env", "absent"}}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"team=b"}, list()); diff != "" {
+		t.Fatalf("tags (-want +got):\n%s", diff)
+	}
+	if got := setTags(t, e, "tg"); len(got) != 0 {
+		t.Fatalf("stream tags %v, want none", got)
+	}
+	many := map[string]string{}
+	for i := range 50 {
+		many[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	_, err = e.Client.TagResource(ctx, &kinesis.TagResourceInput{ResourceARN: arn, Tags: many})
+	wantError(t, err, "InvalidArgumentException", "Failed to add tags to consumer c of stream tg under account 000000000000 because a given consumer cannot have more than 50 tags associated with it.")
+	gone := aws.String(strings.TrimSuffix(*arn, ":"+strings.Split(*arn, ":")[6]) + ":1")
+	_, err = e.Client.ListTagsForResource(ctx, &kinesis.ListTagsForResourceInput{ResourceARN: gone})
+	wantError(t, err, "ResourceNotFoundException", "Consumer c under stream tg under account 000000000000 not found.")
+}

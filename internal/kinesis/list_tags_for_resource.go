@@ -7,7 +7,8 @@ package kinesis
 //     a stream holds at most 50 tags).
 //
 // Differences from AWS:
-//   - Consumer and channel ARNs are not implemented: ResourceNotFoundException.
+//   - Channel ARNs are not implemented: ResourceNotFoundException. A consumer ARN names
+//     the consumer's tags (consumer_tags.go).
 
 import (
 	"context"
@@ -28,6 +29,13 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResour
 	v.Str("resourceARN", in.ResourceARN, true, 1, 2048, tagResourceARNPat)
 	if err := v.Err(); err != nil {
 		return nil, err
+	}
+	if c, ok := consumerResource(*in.ResourceARN); ok { // consumer_tags.go
+		tags, err := s.consumerTags(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		return &ListTagsForResourceOutput{Tags: tags}, nil
 	}
 	r, err := resourceStream(*in.ResourceARN)
 	if err != nil {

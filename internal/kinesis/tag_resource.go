@@ -8,7 +8,8 @@ package kinesis
 //   - The ARN's account and region name the stream, whoever the caller is.
 //
 // Differences from AWS:
-//   - Consumer and channel ARNs are not implemented: ResourceNotFoundException.
+//   - Channel ARNs are not implemented: ResourceNotFoundException. Consumer ARNs tag the
+//     consumer (consumer_tags.go; at most 50 tags, the stream's character rules).
 //   - The error texts are AddTagsToStream's; AWS's own texts for this operation are unknown.
 
 import (
@@ -38,6 +39,12 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*TagRe
 	checkTags(&v, "tags", in.Tags, in.Tags != nil)
 	if err := v.Err(); err != nil {
 		return nil, err
+	}
+	if c, ok := consumerResource(*in.ResourceARN); ok { // consumer_tags.go
+		if err := s.tagConsumer(ctx, c, in.Tags); err != nil {
+			return nil, err
+		}
+		return &TagResourceOutput{}, nil
 	}
 	r, err := resourceStream(*in.ResourceARN)
 	if err != nil {

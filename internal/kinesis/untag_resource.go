@@ -7,7 +7,8 @@ package kinesis
 //     ignored), with the rules of RemoveTagsFromStream, in one compare-and-set.
 //
 // Differences from AWS:
-//   - Consumer and channel ARNs are not implemented: ResourceNotFoundException.
+//   - Channel ARNs are not implemented: ResourceNotFoundException. A consumer ARN names
+//     the consumer's tags (consumer_tags.go).
 
 import (
 	"context"
@@ -28,6 +29,12 @@ func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*U
 	checkTagKeys(&v, "tagKeys", in.TagKeys)
 	if err := v.Err(); err != nil {
 		return nil, err
+	}
+	if c, ok := consumerResource(*in.ResourceARN); ok { // consumer_tags.go
+		if err := s.untagConsumer(ctx, c, in.TagKeys); err != nil {
+			return nil, err
+		}
+		return &UntagResourceOutput{}, nil
 	}
 	r, err := resourceStream(*in.ResourceARN)
 	if err != nil {
