@@ -42,6 +42,12 @@ type Config struct {
 	Region  string
 	// MaxBody is the largest request body accepted (default DefaultMaxBody).
 	MaxBody int64
+	// MaxInFlight bounds the body bytes of the requests being handled at once (default
+	// DefaultMaxInFlight); over it a request is refused with a 503 (overload.go).
+	MaxInFlight int64
+	// MaxConns bounds the open connections (default DefaultMaxConns); past it the server
+	// stops accepting until one closes.
+	MaxConns int
 	// Credentials, when set, turns SigV4 signature verification on: every request must be
 	// signed with one of these keys (see auth.Verifier). Nil: signatures are not checked.
 	Credentials *auth.Credentials
@@ -62,6 +68,8 @@ type Server struct {
 	log    *slog.Logger
 	routes map[string]handler
 	http   *http.Server
+	// inflight counts the body bytes of the requests being handled (overload.go).
+	inflight inFlight
 	// closing is cancelled when Shutdown starts; event streams end on it.
 	closing     context.Context
 	stopStreams context.CancelFunc
@@ -80,6 +88,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.BodyTimeout == 0 {
 		cfg.BodyTimeout = 2 * time.Minute
+	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	if cfg.MaxConns == 0 {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	if cfg.StreamWriteTimeout == 0 {
 		cfg.StreamWriteTimeout = DefaultStreamWriteTimeout
@@ -108,6 +122,7 @@ func New(cfg Config) *Server {
 		Handler:           s,
 		Protocols:         &protocols,
 		ReadHeaderTimeout: 30 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
 		IdleTimeout:       5 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug),
 	}
@@ -116,6 +131,7 @@ func New(cfg Config) *Server {
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
+	ln = newLimitListener(ln, s.cfg.MaxConns)
 	if s.cfg.TLS != nil {
 		ln = newSniffListener(ln, s.cfg.TLS)
 	}
@@ -237,6 +253,12 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, codec, reqID, op, e)
 		return
 	}
+	weight := s.bodyWeight(r)
+	if !s.inflight.admit(weight, s.cfg.MaxInFlight) {
+		s.writeError(w, r, codec, reqID, op, errBusy())
+		return
+	}
+	defer s.inflight.release(weight)
 	body, err := s.readBody(rw, r) // the server's own writer: it closes the connection after a 413
 	if err != nil {
 		if e, ok := awserr.As(err); ok {

@@ -1,0 +1,109 @@
+package server
+
+// Bounds that keep the server's memory in check whatever clients do; see README "Limits".
+//
+//   - Connections: at most MaxConns are open; past that the server stops accepting (new
+//     clients wait in the kernel's backlog) until one closes. An idle or header-trickling
+//     connection costs its buffers (a few KiB) plus at most maxHeaderBytes of headers, and
+//     ReadHeaderTimeout and IdleTimeout close it.
+//   - Request bodies: the bytes of the bodies being read or handled at once are bounded by
+//     MaxInFlight (a body counts by its Content-Length, or MaxBody when it is chunked). A
+//     request that would go over is refused at once with a 503 ServiceUnavailableException,
+//     which every AWS SDK retries with backoff; nothing waits in the server.
+
+import (
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/freshet/freshet/internal/awserr"
+)
+
+// maxHeaderBytes bounds a request's headers and request line (Go's default is 1 MiB); a
+// SigV4-signed request needs a few KiB.
+const maxHeaderBytes = 64 << 10
+
+// Defaults for Config.MaxConns and Config.MaxInFlight.
+const (
+	DefaultMaxConns    = 4096
+	DefaultMaxInFlight = 8 * DefaultMaxBody
+)
+
+// inFlight counts the body bytes admitted and not yet released.
+type inFlight struct {
+	mu   sync.Mutex
+	used int64
+}
+
+// admit reserves n bytes, or reports false if that would go over max. A request is always
+// admitted when nothing else is in flight, so a body of any allowed size can pass.
+func (f *inFlight) admit(n, max int64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.used > 0 && f.used+n > max {
+		return false
+	}
+	f.used += n
+	return true
+}
+
+func (f *inFlight) release(n int64) {
+	f.mu.Lock()
+	f.used -= n
+	f.mu.Unlock()
+}
+
+// bodyWeight is what a request's body counts against MaxInFlight.
+func (s *Server) bodyWeight(r *http.Request) int64 {
+	if r.ContentLength >= 0 && r.ContentLength <= s.cfg.MaxBody {
+		return r.ContentLength
+	}
+	return s.cfg.MaxBody
+}
+
+func errBusy() error {
+	return awserr.New(awserr.ServiceUnavailable, "The server is busy with other requests' data. Retry with backoff.")
+}
+
+// limitListener accepts at most cap(sem) connections at once.
+type limitListener struct {
+	net.Listener
+	sem       chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+func newLimitListener(ln net.Listener, n int) *limitListener {
+	return &limitListener{Listener: ln, sem: make(chan struct{}, n), done: make(chan struct{})}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	select {
+	case l.sem <- struct{}{}:
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.sem
+		return nil, err
+	}
+	return &limitConn{Conn: c, sem: l.sem}, nil
+}
+
+func (l *limitListener) Close() error {
+	l.closeOnce.Do(func() { close(l.done) })
+	return l.Listener.Close()
+}
+
+// limitConn gives its slot back once, when it is closed.
+type limitConn struct {
+	net.Conn
+	sem  chan struct{}
+	once sync.Once
+}
+
+func (c *limitConn) Close() error {
+	c.once.Do(func() { <-c.sem })
+	return c.Conn.Close()
+}
