@@ -154,10 +154,23 @@ func AppendEventHeaders(dst []byte, headers ...EventHeader) ([]byte, error) {
 // AppendEventMessage appends one message to dst: headers is an encoded headers section (from
 // AppendEventHeaders). It allocates only if dst lacks room.
 func AppendEventMessage(dst, headers, payload []byte) ([]byte, error) {
-	if len(headers) > MaxEventHeaders {
+	start := len(dst)
+	dst, err := AppendEventHead(dst, headers, len(payload))
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst, payload...)
+	return binary.BigEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:])), nil
+}
+
+// AppendEventHead appends the prelude and headers of a message whose payload has
+// payloadLen bytes: the message is the head, the payload, then AppendEventCRC's 4 bytes. A
+// writer can so send a large payload without copying it.
+func AppendEventHead(dst, headers []byte, payloadLen int) ([]byte, error) {
+	if len(headers) > MaxEventHeaders || payloadLen < 0 || payloadLen > MaxEventMessage {
 		return dst, ErrEventTooLarge
 	}
-	total := eventOverhead + len(headers) + len(payload)
+	total := eventOverhead + len(headers) + payloadLen
 	if total > MaxEventMessage {
 		return dst, ErrEventTooLarge
 	}
@@ -165,9 +178,13 @@ func AppendEventMessage(dst, headers, payload []byte) ([]byte, error) {
 	dst = binary.BigEndian.AppendUint32(dst, uint32(total))
 	dst = binary.BigEndian.AppendUint32(dst, uint32(len(headers)))
 	dst = binary.BigEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:]))
-	dst = append(dst, headers...)
-	dst = append(dst, payload...)
-	return binary.BigEndian.AppendUint32(dst, crc32.ChecksumIEEE(dst[start:])), nil
+	return append(dst, headers...), nil
+}
+
+// AppendEventCRC appends the message CRC of the message made of head (from
+// AppendEventHead) and payload.
+func AppendEventCRC(dst, head, payload []byte) []byte {
+	return binary.BigEndian.AppendUint32(dst, crc32.Update(crc32.ChecksumIEEE(head), crc32.IEEETable, payload))
 }
 
 // EventError is a malformed event-stream message.

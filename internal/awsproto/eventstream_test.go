@@ -8,6 +8,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -271,6 +272,21 @@ func TestEventStreamEncodeLimits(t *testing.T) {
 	}
 	if _, err := AppendEventMessage(nil, make([]byte, MaxEventHeaders+1), nil); !errors.Is(err, ErrEventTooLarge) {
 		t.Errorf("headers over: %v, want ErrEventTooLarge", err)
+	}
+	for _, n := range []int{-1, MaxEventMessage + 1, math.MaxInt} {
+		if _, err := AppendEventHead(nil, headers, n); !errors.Is(err, ErrEventTooLarge) {
+			t.Errorf("AppendEventHead with a payload of %d: %v, want ErrEventTooLarge", n, err)
+		}
+	}
+	// Head, payload and CRC written apart make the same message.
+	payload := []byte(`{"Records":[]}`)
+	head, err := AppendEventHead(nil, headers, len(payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := AppendEventMessage(nil, headers, payload)
+	if apart := AppendEventCRC(append(bytes.Clone(head), payload...), head, payload); !bytes.Equal(apart, whole) {
+		t.Errorf("head+payload+CRC = %x, want %x", apart, whole)
 	}
 }
 

@@ -81,13 +81,15 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, c awsproto
 // errEventWrite marks a failed write to the subscriber (gone, or not reading).
 var errEventWrite = errors.New("write event")
 
-// eventWriter frames events onto one response, reusing one buffer.
+// eventWriter frames events onto one response. It keeps only a small buffer for the
+// prelude and headers: the payload is written as the codec encoded it, not copied, so an
+// idle subscription holds no event-sized buffer.
 type eventWriter struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	c       awsproto.Codec
-	timeout time.Duration
-	buf     []byte
+	w         http.ResponseWriter
+	rc        *http.ResponseController
+	c         awsproto.Codec
+	timeout   time.Duration
+	head, crc []byte
 	// Encoded header sections and the codec's empty structure.
 	initial, event, empty []byte
 }
@@ -108,24 +110,22 @@ func newEventWriter(w http.ResponseWriter, c awsproto.Codec, timeout time.Durati
 		return nil, err
 	}
 	return &eventWriter{w: w, rc: http.NewResponseController(w), c: c, timeout: timeout,
-		initial: initial, event: ev, empty: empty}, nil
+		head: make([]byte, 0, 256), crc: make([]byte, 0, 4), initial: initial, event: ev, empty: empty}, nil
 }
-
-// maxKeptBuffer is the largest buffer an eventWriter keeps between events.
-const maxKeptBuffer = 1 << 20
 
 // write sends one message and flushes it within the write timeout.
 func (ew *eventWriter) write(headers, payload []byte) error {
-	buf, err := awsproto.AppendEventMessage(ew.buf[:0], headers, payload)
+	head, err := awsproto.AppendEventHead(ew.head[:0], headers, len(payload))
 	if err != nil {
 		return err
 	}
-	if cap(buf) <= maxKeptBuffer {
-		ew.buf = buf
-	}
+	ew.head = head
+	ew.crc = awsproto.AppendEventCRC(ew.crc[:0], head, payload)
 	_ = ew.rc.SetWriteDeadline(time.Now().Add(ew.timeout))
-	if _, err := ew.w.Write(buf); err != nil {
-		return fmt.Errorf("%w: %w", errEventWrite, err)
+	for _, b := range [...][]byte{head, payload, ew.crc} {
+		if _, err := ew.w.Write(b); err != nil {
+			return fmt.Errorf("%w: %w", errEventWrite, err)
+		}
 	}
 	if err := ew.rc.Flush(); err != nil {
 		return fmt.Errorf("%w: %w", errEventWrite, err)
