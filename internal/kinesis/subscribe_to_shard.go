@@ -217,7 +217,7 @@ func (s *Service) SubscribeToShard(ctx context.Context, in *SubscribeToShardInpu
 	dryRun := in.DryRun != nil && *in.DryRun
 	lease, ok := s.leases.acquire(key, now, dryRun)
 	if !ok {
-		return nil, awserr.Newf(awserr.ResourceInUse, "Another active subscription exists for this consumer: %s:%s:%s:%s", m.Account, m.Name, shardID(index), cm.Name)
+		return nil, anotherSubscription(m, index, cm.Name)
 	}
 	if dryRun {
 		return nil, errDryRun
@@ -284,11 +284,18 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, erro
 	if sub.ended {
 		return nil, io.EOF
 	}
-	if wait := time.Until(sub.readyAt); wait > 0 {
+	if wait := time.Until(sub.readyAt); wait > 0 { // paced: new records do not cut this short
 		t := time.NewTimer(wait)
 		defer t.Stop()
-		if err := sub.wait(ctx, t.C, nil); err != nil {
-			return nil, err
+		select {
+		case <-t.C:
+		case <-sub.expiry.C:
+			sub.ended = true
+			return nil, io.EOF
+		case <-sub.lease.takenOver:
+			return nil, sub.takenOver()
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
 	heartbeat := time.NewTimer(sub.s.opts.SubscriptionHeartbeat)
@@ -320,16 +327,13 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, erro
 // the lifetime is over (io.EOF), another subscription took over, or ctx is done. With a nil
 // ready it only checks those without blocking.
 func (sub *Subscription) wait(ctx context.Context, ready <-chan time.Time, fired *bool) error {
-	taken := func() error {
-		return awserr.Newf(awserr.ResourceInUse, "Another active subscription exists for this consumer: %s:%s:%s:%s", sub.m.Account, sub.m.Name, shardID(sub.shard), sub.consumer.name)
-	}
 	if ready == nil {
 		select {
 		case <-sub.expiry.C:
 			sub.ended = true
 			return io.EOF
 		case <-sub.lease.takenOver:
-			return taken()
+			return sub.takenOver()
 		case <-ctx.Done():
 			return ctx.Err()
 		default:
@@ -341,7 +345,7 @@ func (sub *Subscription) wait(ctx context.Context, ready <-chan time.Time, fired
 		sub.ended = true
 		return io.EOF
 	case <-sub.lease.takenOver:
-		return taken()
+		return sub.takenOver()
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-sub.changed:
@@ -351,6 +355,16 @@ func (sub *Subscription) wait(ctx context.Context, ready <-chan time.Time, fired
 		}
 	}
 	return nil
+}
+
+// takenOver is how a subscription ends when a later one took its lease.
+func (sub *Subscription) takenOver() error {
+	return anotherSubscription(sub.m, sub.shard, sub.consumer.name)
+}
+
+// anotherSubscription is AWS's ResourceInUseException for a (consumer, shard) in use.
+func anotherSubscription(m *streamMeta, shard int, consumer string) error {
+	return awserr.Newf(awserr.ResourceInUse, "Another active subscription exists for this consumer: %s:%s:%s:%s", m.Account, m.Name, shardID(shard), consumer)
 }
 
 // read returns the next event with records, the last event of a closed shard, or nil when

@@ -362,8 +362,19 @@ func TestSubscriptionPacing(t *testing.T) {
 	if _, err := sub.Next(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if d := sub.readyAt.Sub(before); d < 500*time.Millisecond {
+	readyAt := sub.readyAt
+	if d := readyAt.Sub(before); d < 500*time.Millisecond {
 		t.Fatalf("next event allowed %v after a 1 MiB event, want at least 500ms", d)
+	}
+	// New records do not cut the pause short.
+	e.clock.advance(2 * time.Second) // the write limit's bucket refills
+	e.put(t, "x", 1)
+	ev, err := sub.Next(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now := time.Now(); len(ev.Records) != 1 || now.Before(readyAt) {
+		t.Fatalf("next event with %d records at %v, before %v", len(ev.Records), now, readyAt)
 	}
 }
 
