@@ -377,32 +377,37 @@ func TestSubscribeSDK(t *testing.T) {
 // TestSubscribeShutdown: Shutdown ends a live subscription at once with a clean end of
 // stream, instead of waiting for it to end by itself.
 func TestSubscribeShutdown(t *testing.T) {
-	sub := newFakeSub(nil, testEvent("49", "one")) // then waits, as between heartbeats
-	srv, url := newStreamServer(t, Config{}, sub, nil)
-	var h2c http.Protocols
-	h2c.SetUnencryptedHTTP2(true)
-	tr := &http.Transport{Protocols: &h2c}
-	t.Cleanup(tr.CloseIdleConnections)
-	stream := sdkSubscribe(t, t.Context(), sdkClient(url, tr))
-	if ev, ok := <-stream.Events(); !ok {
-		t.Fatalf("no first event: %v", stream.Err())
-	} else if got := sdkEvent(t, ev); got != "49 behind=7 490/pk/one@1764115200123" {
-		t.Fatalf("first event %s", got)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
-		t.Fatalf("Shutdown: %v (it waited for the subscription)", err)
-	}
-	if ev, ok := <-stream.Events(); ok {
-		t.Fatalf("event after shutdown: %v", ev)
-	}
-	if err := stream.Err(); err != nil {
-		t.Errorf("stream ended with %v, want a clean end", err)
-	}
-	sub.waitClosed(t)
-	if err, _ := sub.ctxErr.Load().(error); !errors.Is(err, context.Canceled) {
-		t.Errorf("Next ended with %v, want context.Canceled", err)
+	for _, proto := range []string{"HTTP/1.1", "h2c"} {
+		t.Run(proto, func(t *testing.T) {
+			sub := newFakeSub(nil, testEvent("49", "one")) // then waits, as between heartbeats
+			srv, url := newStreamServer(t, Config{}, sub, nil)
+			var p http.Protocols
+			p.SetHTTP1(proto == "HTTP/1.1")
+			p.SetUnencryptedHTTP2(proto == "h2c")
+			tr := &http.Transport{Protocols: &p}
+			t.Cleanup(tr.CloseIdleConnections)
+			stream := sdkSubscribe(t, t.Context(), sdkClient(url, tr))
+			if ev, ok := <-stream.Events(); !ok {
+				t.Fatalf("no first event: %v", stream.Err())
+			} else if got := sdkEvent(t, ev); got != "49 behind=7 490/pk/one@1764115200123" {
+				t.Fatalf("first event %s", got)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(ctx); err != nil {
+				t.Fatalf("Shutdown: %v (it waited for the subscription)", err)
+			}
+			if ev, ok := <-stream.Events(); ok {
+				t.Fatalf("event after shutdown: %v", ev)
+			}
+			if err := stream.Err(); err != nil {
+				t.Errorf("stream ended with %v, want a clean end", err)
+			}
+			sub.waitClosed(t)
+			if err, _ := sub.ctxErr.Load().(error); !errors.Is(err, context.Canceled) {
+				t.Errorf("Next ended with %v, want context.Canceled", err)
+			}
+		})
 	}
 }
 
