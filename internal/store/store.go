@@ -78,6 +78,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		}
 		s.tmpDir, dir = tmp, tmp
 	}
+	if !o.Memory {
+		if err := checkDataDir(dir); err != nil {
+			return nil, err
+		}
+	}
 	srv, err := server.NewServer(&server.Options{
 		ServerName:         "freshet",
 		DontListen:         true,
@@ -152,4 +157,19 @@ func (s *Store) cleanup() {
 	if s.tmpDir != "" {
 		_ = os.RemoveAll(s.tmpDir)
 	}
+}
+
+// checkDataDir creates the data directory if needed and checks that files can be written
+// in it, so that a wrong --data-dir is a clear error at start, not an engine that never
+// comes up.
+func checkDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".freshet-probe-")
+	if err != nil {
+		return fmt.Errorf("data dir %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -37,5 +39,23 @@ func TestSyncOptions(t *testing.T) {
 			t.Errorf("read back %q", got)
 		}
 		s.Close()
+	}
+}
+
+// TestOpenBadDataDir: a data directory that is a file is a clear error at once.
+func TestOpenBadDataDir(t *testing.T) {
+	file := t.TempDir() + "/file"
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{file, file + "/sub"} {
+		s, err := Open(t.Context(), Options{DataDir: dir})
+		if err == nil {
+			s.Close()
+			t.Fatalf("Open(%s): no error", dir)
+		}
+		if !strings.Contains(err.Error(), "data dir") {
+			t.Errorf("Open(%s): %v", dir, err)
+		}
 	}
 }
