@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/freshet/freshet/internal/auth"
+	"github.com/freshet/freshet/internal/awsproto"
 	"github.com/freshet/freshet/internal/awserr"
 	"github.com/freshet/freshet/internal/store"
 )
@@ -420,5 +421,62 @@ func TestSubscribeToShardErrors(t *testing.T) {
 	e.clock.advance(time.Hour)
 	if _, err := e.subscribe(t, c, "0", iterLatest, nil); !awserr.IsCode(err, awserr.ResourceNotFound) {
 		t.Fatalf("deregistered consumer: %v, want ResourceNotFoundException", err)
+	}
+}
+
+// TestSubscriptionStartingPositions: AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, AT_TIMESTAMP
+// and LATEST start where GetShardIterator's iterators do.
+func TestSubscriptionStartingPositions(t *testing.T) {
+	e := newSubEnv(t, 1, Options{})
+	e.put(t, "a", 3)
+	it, err := e.s.GetShardIterator(e.ctx, &GetShardIteratorInput{StreamName: grPtr("s"), ShardId: grPtr("0"), ShardIteratorType: grPtr(iterTrimHorizon)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gr, err := e.s.GetRecords(e.ctx, &GetRecordsInput{ShardIterator: &it.ShardIterator})
+	if err != nil || len(gr.Records) != 3 {
+		t.Fatalf("GetRecords: %v", err)
+	}
+	second := gr.Records[1].SequenceNumber
+	// AT_TIMESTAMP finds batches by the engine's storage time (the wall clock): the next
+	// batch is stored after mark, the first one before.
+	mark := time.Now().Add(time.Millisecond)
+	for !time.Now().After(mark) {
+		time.Sleep(time.Millisecond) // the wall clock, not state
+	}
+	e.put(t, "b", 2)
+	e.clock.advance(time.Since(e.clock.now()) + time.Second) // AT_TIMESTAMP must not be in the future
+	for i, tc := range []struct {
+		typ  string
+		seq  *string
+		ts   *time.Time
+		want []string
+	}{
+		{iterAtSequence, &second, nil, []string{"a1", "a2", "b0", "b1"}},
+		{iterAfterSequence, &second, nil, []string{"a2", "b0", "b1"}},
+		{iterAtTimestamp, nil, &mark, []string{"b0", "b1"}},
+		{iterLatest, nil, nil, nil},
+	} {
+		c := e.register(t, fmt.Sprintf("c%d", i))
+		in := &SubscribeToShardInput{ConsumerARN: &c, ShardId: grPtr("0"), StartingPosition: &StartingPosition{Type: &tc.typ, SequenceNumber: tc.seq}}
+		if tc.ts != nil {
+			in.StartingPosition.Timestamp = &awsproto.Time{Time: *tc.ts}
+		}
+		sub, err := e.s.SubscribeToShard(e.ctx, in)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.typ, err)
+		}
+		t.Cleanup(sub.Close)
+		ev, err := sub.Next(t.Context()) // the first event comes at once, with what is there
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range ev.Records {
+			got = append(got, string(r.Data))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.typ, diff)
+		}
 	}
 }
