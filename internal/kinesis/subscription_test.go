@@ -13,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/freshet/freshet/internal/auth"
-	"github.com/freshet/freshet/internal/awsproto"
 	"github.com/freshet/freshet/internal/awserr"
+	"github.com/freshet/freshet/internal/awsproto"
 	"github.com/freshet/freshet/internal/store"
 )
 
