@@ -18,7 +18,8 @@
 //   - ContinuationSequenceNumber is the last record's sequence number, or, in an event with
 //     no records, a number just before the next record to come (it encodes the shard and
 //     its creation time as any of its sequence numbers): resubscribing with
-//     AFTER_SEQUENCE_NUMBER and it continues without loss or duplication.
+//     AFTER_SEQUENCE_NUMBER and it (as KCL and Flink do) continues without loss or
+//     duplication; AT_SEQUENCE_NUMBER and it repeats that last record.
 //     MillisBehindLatest is 0 when the event reaches the end of the shard, else how long
 //     ago the first record not sent arrived.
 //   - The first event is sent at once, even empty; after that an event goes out as soon as
