@@ -3,6 +3,7 @@ package awsproto
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -110,16 +111,16 @@ func (cborCodec) Decode(body []byte, v any) error {
 	if len(body) == 0 {
 		return awserr.New(awserr.Serialization, "The request body is empty: a CBOR map was expected.")
 	}
-	if err := cborDec.Wellformed(body); err != nil {
-		return cborSyntaxError(err)
-	}
-	switch body[0] >> 5 {
-	case 5: // map
-	case 4:
-		return awserr.New(awserr.Serialization, "Start of list found where not expected")
-	default:
+	if body[0]>>5 != 5 { // not a map
+		if err := cborDec.Wellformed(body); err != nil {
+			return cborSyntaxError(err)
+		}
+		if body[0]>>5 == 4 {
+			return awserr.New(awserr.Serialization, "Start of list found where not expected")
+		}
 		return awserr.New(awserr.Serialization, "Start of structure or map expected: the request body is not a CBOR map.")
 	}
+	// Unmarshal checks well-formedness (and the limits) before it decodes anything.
 	if err := cborDec.Unmarshal(body, v); err != nil {
 		return cborDecodeError(err)
 	}
@@ -148,6 +149,16 @@ func cborSyntaxError(err error) error {
 func cborDecodeError(err error) error {
 	if e, ok := awserr.As(err); ok {
 		return e // from Time.UnmarshalCBOR
+	}
+	var (
+		syntax *cbor.SyntaxError
+		extra  *cbor.ExtraneousDataError
+		nest   *cbor.MaxNestedLevelError
+		elems  *cbor.MaxArrayElementsError
+		pairs  *cbor.MaxMapPairsError
+	)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax) || errors.As(err, &extra) || errors.As(err, &nest) || errors.As(err, &elems) || errors.As(err, &pairs) {
+		return cborSyntaxError(err)
 	}
 	var te *cbor.UnmarshalTypeError
 	if errors.As(err, &te) {

@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/freshet/freshet/internal/awsproto"
+	fkinesis "github.com/freshet/freshet/internal/kinesis"
 )
 
 // These tests speak CBOR 1.1 the way the Java SDK does (Content-Type
@@ -445,5 +446,55 @@ func TestCBORSubscribeToShard(t *testing.T) {
 	}
 	if ms := tag1Millis(t, ev.Records[0].ApproximateArrivalTimestamp); ms < before || ms > time.Now().UnixMilli() {
 		t.Errorf("ApproximateArrivalTimestamp = %d ms", ms)
+	}
+}
+
+// BenchmarkCodecGetRecords encodes a 1000-record GetRecords answer (100-byte records) in
+// each codec: JSON takes the hand-written fast path, CBOR reflection.
+func BenchmarkCodecGetRecords(b *testing.B) {
+	out := &fkinesis.GetRecordsOutput{NextShardIterator: aws.String(strings.Repeat("A", 200))}
+	for i := range 1000 {
+		out.Records = append(out.Records, fkinesis.Record{
+			ApproximateArrivalTimestamp: awsproto.NewTime(time.UnixMilli(1787036486712 + int64(i))),
+			Data:                        bytes.Repeat([]byte{byte(i)}, 100),
+			PartitionKey:                "partition-key-" + itoa(int64(i)),
+			SequenceNumber:              "49647060812288014558888668248263847763900017820167045122",
+		})
+	}
+	for _, c := range []awsproto.Codec{awsproto.JSON, awsproto.CBOR} {
+		b.Run(c.ContentType(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Encode(out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCodecPutRecords decodes a 500-record PutRecords request (100-byte records) in
+// each codec: JSON takes the hand-written fast path, CBOR reflection.
+func BenchmarkCodecPutRecords(b *testing.B) {
+	in := fkinesis.PutRecordsInput{StreamName: aws.String("bench")}
+	for i := range 500 {
+		in.Records = append(in.Records, fkinesis.PutRecordsRequestEntry{
+			Data: bytes.Repeat([]byte{byte(i)}, 100), PartitionKey: aws.String("partition-key-" + itoa(int64(i)))})
+	}
+	for _, c := range []awsproto.Codec{awsproto.JSON, awsproto.CBOR} {
+		body, err := c.Encode(&in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.ContentType(), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				var out fkinesis.PutRecordsInput
+				if err := c.Decode(body, &out); err != nil || len(out.Records) != 500 {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
