@@ -1,5 +1,5 @@
 // Package awsproto holds the AWS wire codecs shared by the services: request decoding and
-// response encoding for awsJson1_1 (CBOR 1.1 plugs in behind the same Codec), timestamps,
+// response encoding for awsJson1_1 and CBOR 1.1 (cbor.go) behind one Codec, timestamps,
 // and the AWS error body.
 package awsproto
 
@@ -111,7 +111,8 @@ func javaType(t reflect.Type) string {
 }
 
 // Time is an AWS timestamp. On the JSON wire it is epoch seconds, with milliseconds as a
-// fraction (1506440188.749). A value that can only be milliseconds (above 1e11, which as
+// fraction (1506440188.749); on the CBOR wire, tag 1 wrapping integer milliseconds
+// (MarshalCBOR). A value that can only be milliseconds (above 1e11, which as
 // seconds would be past the year 5000) is read as milliseconds, as the Java SDK v1 sends it.
 type Time struct{ time.Time }
 
