@@ -26,7 +26,7 @@ func dynamicPartitioning(c *ExtendedS3DestinationConfiguration) bool {
 }
 
 func bucketOf(arn *string) string {
-	_, b, _ := strings.Cut(deref(arn), ":::")
+	_, b, _ := strings.Cut(deref0(arn), ":::")
 	return b
 }
 
@@ -35,22 +35,22 @@ func (d *s3Destination) Deliver(ctx context.Context, b *Batch) error {
 		return errNoObjectStore
 	}
 	loc := time.UTC
-	if z := deref(d.cfg.CustomTimeZone); z != "" && d.cfg.CustomTimeZone != nil {
+	if z := deref0(d.cfg.CustomTimeZone); z != "" {
 		if l, err := time.LoadLocation(z); err == nil {
 			loc = l
 		}
 	}
-	if deref(d.cfg.S3BackupMode) == backupEnabled && d.cfg.S3BackupConfiguration != nil && len(b.Source) > 0 {
+	if deref0(d.cfg.S3BackupMode) == backupEnabled && d.cfg.S3BackupConfiguration != nil && len(b.Source) > 0 {
 		bc := d.cfg.S3BackupConfiguration
-		p, err := parsePrefix(deref(bc.Prefix))
+		p, err := parsePrefix(deref0(bc.Prefix))
 		if err != nil {
 			return fmt.Errorf("backup prefix: %w", err)
 		}
-		if err := d.put(ctx, b.Stream, bucketOf(bc.BucketARN), p.withDefaultTime(), deref(bc.CompressionFormat), "", keyContext{time: oldest(b.Source).In(loc)}, joinData(b.Source)); err != nil {
+		if err := d.put(ctx, b.Stream, bucketOf(bc.BucketARN), p.withDefaultTime(), deref0(bc.CompressionFormat), "", keyContext{time: oldest(b.Source).In(loc)}, joinData(b.Source)); err != nil {
 			return err
 		}
 	}
-	main, err := parsePrefix(deref(d.cfg.Prefix))
+	main, err := parsePrefix(deref0(d.cfg.Prefix))
 	if err != nil {
 		return fmt.Errorf("prefix: %w", err)
 	}
@@ -60,7 +60,7 @@ func (d *s3Destination) Deliver(ctx context.Context, b *Batch) error {
 	failed := b.Failed
 	for _, g := range groupByKeys(b.Records) {
 		kc := keyContext{time: oldest(g).In(loc), keys: g[0].Keys}
-		err := d.put(ctx, b.Stream, bucketOf(d.cfg.BucketARN), main, deref(d.cfg.CompressionFormat), deref(d.cfg.FileExtension), kc, joinData(g))
+		err := d.put(ctx, b.Stream, bucketOf(d.cfg.BucketARN), main, deref0(d.cfg.CompressionFormat), deref0(d.cfg.FileExtension), kc, joinData(g))
 		if ee, ok := err.(*evalError); ok {
 			for _, r := range g {
 				failed = append(failed, FailedRecord{Record: r, ErrorCode: "DynamicPartitioning.MetadataExtractionFailed", ErrorMessage: ee.Error()})
@@ -81,13 +81,13 @@ func (d *s3Destination) Deliver(ctx context.Context, b *Batch) error {
 // under the ErrorOutputPrefix (or <Prefix><error-output-type>/ when there is none).
 func (d *s3Destination) putFailed(ctx context.Context, b *Batch, errType string, failed []FailedRecord, loc *time.Location) error {
 	var p prefix
-	if e := deref(d.cfg.ErrorOutputPrefix); e != "" {
+	if e := deref0(d.cfg.ErrorOutputPrefix); e != "" {
 		var err error
 		if p, err = parsePrefix(e); err != nil {
 			return fmt.Errorf("error output prefix: %w", err)
 		}
 	} else {
-		p = prefix{{value: deref(d.cfg.Prefix)}, {ns: nsFirehose, value: errorOutputType}, {value: "/"}}
+		p = prefix{{value: deref0(d.cfg.Prefix)}, {ns: nsFirehose, value: errorOutputType}, {value: "/"}}
 	}
 	var body []byte
 	ending := d.now().UnixMilli()
@@ -110,7 +110,7 @@ func (d *s3Destination) putFailed(ctx context.Context, b *Batch, errType string,
 		body = append(append(body, line...), '\n')
 	}
 	kc := keyContext{time: oldest(recs).In(loc), errorType: errType}
-	return d.put(ctx, b.Stream, bucketOf(d.cfg.BucketARN), p.withDefaultTime(), deref(d.cfg.CompressionFormat), deref(d.cfg.FileExtension), kc, body)
+	return d.put(ctx, b.Stream, bucketOf(d.cfg.BucketARN), p.withDefaultTime(), deref0(d.cfg.CompressionFormat), deref0(d.cfg.FileExtension), kc, body)
 }
 
 // errorDoc is the JSON document AWS writes per failed record.

@@ -36,13 +36,13 @@ func (s *Service) stages(info StreamInfo, pc *ProcessingConfiguration) ([]Stage,
 	}
 	procs := slices.Clone(pc.Processors)
 	slices.SortStableFunc(procs, func(a, b Processor) int {
-		return slices.Index(stageOrder, deref(a.Type)) - slices.Index(stageOrder, deref(b.Type))
+		return slices.Index(stageOrder, deref0(a.Type)) - slices.Index(stageOrder, deref0(b.Type))
 	})
 	out := make([]Stage, 0, len(procs))
 	for _, p := range procs {
-		f, ok := s.opts.Stages[deref(p.Type)]
+		f, ok := s.opts.Stages[deref0(p.Type)]
 		if !ok {
-			return nil, awserr.Newf(awserr.InvalidArgument, "Processor type %s is not supported by Freshet.", deref(p.Type))
+			return nil, awserr.Newf(awserr.InvalidArgument, "Processor type %s is not supported by Freshet.", deref0(p.Type))
 		}
 		st, err := f(info, p)
 		if err != nil {

@@ -18,8 +18,9 @@ var (
 	roleARNPattern   = awserr.NewPattern(`arn:.*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+`)
 	kmsARNPattern    = awserr.NewPattern(`arn:.*:kms:[a-zA-Z0-9\-]+:\d{12}:(key|alias)/[a-zA-Z_0-9+=,.@\-_/]+`)
 	kinesisARNPat    = awserr.NewPattern(`arn:.*:kinesis:[a-zA-Z0-9\-]+:\d{12}:stream/[a-zA-Z0-9_.-]+`)
-	fileExtPattern   = awserr.NewPattern(`^$|\.[0-9a-z!\-_.*'()]+`)
-	timeZonePattern  = awserr.NewPattern(`^$|[a-zA-Z/_]+`)
+	// NewPattern drops one leading ^ (and one trailing $) from the quoted text.
+	fileExtPattern   = awserr.NewPattern(`^^$|\.[0-9a-z!\-_.*'()]+`)
+	timeZonePattern  = awserr.NewPattern(`^^$|[a-zA-Z/_]+`)
 	anyPattern       = awserr.NewPattern(`.*`)
 	logGroupPattern  = awserr.NewPattern(`[\.\-_/#A-Za-z0-9]*`)
 	logStreamPattern = awserr.NewPattern(`[^:*]*`)
