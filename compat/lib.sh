@@ -16,11 +16,13 @@ freshet_binary() {
 }
 
 # freshet_start LOG FLAGS...: starts freshet --memory on a free loopback port with FLAGS,
-# logging to LOG; sets FRESHET_PID and FRESHET_ADDR (host:port, read from the log).
+# in LOG's directory, logging to LOG; sets FRESHET_PID and FRESHET_ADDR (host:port, read from the log).
 freshet_start() {
   local log=$1 i
   shift
-  "$FRESHET_BIN" --memory --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
+  : >"$log"
+  # From LOG's directory: --tls keeps its certificate under ./freshet-data/tls there.
+  (cd "$(dirname "$log")" && exec "$FRESHET_BIN" --memory --listen 127.0.0.1:0 "$@" >"$log" 2>&1) &
   FRESHET_PID=$!
   FRESHET_ADDR=
   for i in $(seq 300); do

@@ -25,7 +25,7 @@ fi
 export PYTHONDONTWRITEBYTECODE=1
 cd "$here"
 rc=0
-"$tmp/venv/bin/python" -m pytest -p no:cacheprovider -q --durations=3 "$@" || rc=$?
+"$tmp/venv/bin/python" -m pytest -p no:cacheprovider -q -n 2 --durations=3 "$@" || rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "compat/python: pytest ran no tests" >&2
   exit 1

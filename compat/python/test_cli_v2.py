@@ -113,6 +113,6 @@ def test_cli_v2_consumers(aws2):
     listed = aws2("list-stream-consumers", "--stream-arn", arn(name))["Consumers"]
     assert [x["ConsumerName"] for x in listed] == ["efo"]
     assert aws2.fail("register-stream-consumer", "--stream-arn", arn(name), "--consumer-name", "efo").startswith(
-        "An error occurred (ResourceInUseException) when calling the RegisterStreamConsumer operation: "
+        "An error occurred (ResourceInUseException) when calling the RegisterStreamConsumer operation"
     )
     assert aws2("deregister-stream-consumer", "--consumer-arn", c["ConsumerARN"]) is None
