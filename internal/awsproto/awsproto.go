@@ -1,6 +1,6 @@
 // Package awsproto holds the AWS wire codecs shared by the services: request decoding and
 // response encoding for awsJson1_1 and CBOR 1.1 (cbor.go) behind one Codec, timestamps,
-// and the AWS error body.
+// the AWS error body, and event-stream framing (eventstream.go).
 package awsproto
 
 import (
