@@ -18,7 +18,7 @@ type Options struct {
 	Now func() time.Time
 	// StateDelay is how long a delivery stream stays CREATING or DELETING (default 0).
 	StateDelay time.Duration
-	// Stages are the processor types that can be configured (default DefaultStages()).
+	// Stages are the processor types that can be configured (default DefaultStages(opts)).
 	Stages map[string]StageFactory
 	// Tick is how often a delivery loop looks at its buffer when nothing wakes it
 	// (default 1s): it bounds how late an interval flush is, and how often a loop whose
@@ -31,6 +31,12 @@ type Options struct {
 	// 24h, AWS's DirectPut retention).
 	Retention time.Duration
 	Logger    *slog.Logger
+	// HTTP sends Lambda invocations and HTTP endpoint deliveries (nil: Lambda processors
+	// are refused and HTTP endpoint deliveries fail).
+	HTTP HTTPClient
+	// LambdaEndpoints maps a Lambda function ARN to the base URL of an endpoint speaking
+	// the Lambda Invoke API; the key "*" serves every other ARN.
+	LambdaEndpoints map[string]string
 }
 
 // Service is Amazon Data Firehose over one store.
@@ -54,7 +60,7 @@ func New(opts Options) *Service {
 		opts.Now = time.Now
 	}
 	if opts.Stages == nil {
-		opts.Stages = DefaultStages()
+		opts.Stages = DefaultStages(opts)
 	}
 	if opts.Tick <= 0 {
 		opts.Tick = time.Second

@@ -19,9 +19,15 @@ type Stage interface {
 // that CreateDeliveryStream and UpdateDestination refuse it.
 type StageFactory func(info StreamInfo, p Processor) (Stage, error)
 
-// DefaultStages returns the processor types Freshet implements, by ProcessorType.
-func DefaultStages() map[string]StageFactory {
-	return map[string]StageFactory{}
+// DefaultStages returns the processor types Freshet implements, by ProcessorType; the
+// Lambda processor invokes functions through o.HTTP and o.LambdaEndpoints.
+func DefaultStages(o Options) map[string]StageFactory {
+	return map[string]StageFactory{
+		procDeAggregation:   newDeAggregation,
+		procLambda:          lambdaStages(o),
+		procMetadata:        newMetadataExtraction,
+		procAppendDelimiter: newAppendDelimiter,
+	}
 }
 
 // stageOrder is the order in which AWS applies processors, whatever the configuration's

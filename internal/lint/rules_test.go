@@ -35,6 +35,7 @@ var layer = map[string]int{
 	"internal/video":     2,
 
 	"internal/console": 3,
+	"internal/httpout": 3,
 	"internal/server":  4,
 	"internal/bench":   4,
 	"cmd/freshet":      5,
