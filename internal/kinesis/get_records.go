@@ -36,6 +36,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/freshet/freshet/internal/awserr"
 	"github.com/freshet/freshet/internal/awsproto"
@@ -151,13 +152,13 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	return out, nil
 }
 
-// wireRecord renders record i of batch b, stored at engine sequence seq of shard sh.
-func wireRecord(sh *shardMeta, seq uint64, i int, b *batch, rec record) Record {
+// wireRecord renders a record of batch b whose sequence number is seq.
+func wireRecord(seq string, b *batch, rec record) Record {
 	out := Record{
 		ApproximateArrivalTimestamp: awsproto.NewTime(timeMs(b.ArrivalMs)),
 		Data:                        rec.Data,
 		PartitionKey:                rec.PartitionKey,
-		SequenceNumber:              recordSeq(sh, seq, i, b.ArrivalMs).String(),
+		SequenceNumber:              seq,
 	}
 	if b.KMS {
 		out.EncryptionType = "KMS"
@@ -191,14 +192,19 @@ func (o *GetRecordsOutput) AppendJSON(b []byte) ([]byte, error) {
 		b = appendJSONString(b, *o.NextShardIterator)
 	}
 	b = append(b, `,"Records":[`...)
+	var ts []byte // the last timestamp rendered: a batch's records share theirs
+	var tsMs int64
 	for i := range o.Records {
 		r := &o.Records[i]
 		if i > 0 {
 			b = append(b, ',')
 		}
-		ts, err := r.ApproximateArrivalTimestamp.MarshalJSON()
-		if err != nil {
-			return nil, err
+		if ms := r.ApproximateArrivalTimestamp.UnixMilli(); ts == nil || ms != tsMs {
+			var err error
+			if ts, err = r.ApproximateArrivalTimestamp.MarshalJSON(); err != nil {
+				return nil, err
+			}
+			tsMs = ms
 		}
 		b = append(b, `{"ApproximateArrivalTimestamp":`...)
 		b = append(b, ts...)
@@ -228,7 +234,7 @@ func (o *GetRecordsOutput) AppendJSON(b []byte) ([]byte, error) {
 // encoding/json.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !jsonPlain[s[i]] {
 			q, _ := json.Marshal(s)
 			return append(b, q...)
 		}
@@ -237,3 +243,13 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// jsonPlain marks the bytes encoding/json writes as they are: printable ASCII but for the
+// quote, the backslash and its HTML escapes (<, >, &). One lookup per byte instead of seven
+// comparisons: partition keys and sequence numbers go through here for every record.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune(`"\<>&`, rune(c))
+	}
+	return t
+}()

@@ -55,6 +55,7 @@ func (s *Service) readShard(ctx context.Context, m *streamMeta, sh *shardMeta, f
 read:
 	for k, msg := range res.Msgs {
 		b := decoded[k]
+		var seqs []string // sequence numbers of the batch's records from the first returned on
 		for i, rec := range b.Records {
 			pos := position(msg.Seq, i)
 			if pos < from {
@@ -66,7 +67,10 @@ read:
 				break read
 			}
 			out.Bytes += size
-			out.Records = append(out.Records, wireRecord(sh, msg.Seq, i, b, rec))
+			if seqs == nil {
+				seqs = recordSeq(sh, msg.Seq, i, b.ArrivalMs).Strings(len(b.Records) - i)
+			}
+			out.Records = append(out.Records, wireRecord(seqs[len(seqs)-len(b.Records)+i], b, rec))
 			out.Next = pos + 1
 		}
 		out.Next = position(msg.Seq+1, 0)

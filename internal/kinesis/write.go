@@ -238,8 +238,9 @@ func (s *Service) putOnce(ctx context.Context, m *streamMeta, rt *router, entrie
 				res[i] = putResult{shard: id, err: errInternalEntry}
 			}
 		default:
+			seqs := recordSeq(sh, seq, 0, arrivalMs).Strings(n)
 			for j, i := range idx[:n] {
-				res[i] = putResult{shard: id, seq: recordSeq(sh, seq, j, arrivalMs).String()}
+				res[i] = putResult{shard: id, seq: seqs[j]}
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"math/bits"
 	"strconv"
+	"strings"
 )
 
 // Num is a decoded sequence number.
@@ -29,7 +30,67 @@ var ErrInvalid = errors.New("invalid sequence number")
 // String renders the number in decimal. It runs once per record written or read, so it
 // works on three 64-bit words instead of a hex string and a big.Int.
 func (n Num) String() string {
-	// The 188 bits, most significant first.
+	var buf [maxDigits]byte
+	return string(appendDecimal(buf[:0], n.parts()))
+}
+
+// Strings renders n and the count-1 numbers after it in its shard (Index+1, Index+2, …):
+// the sequence numbers of consecutive records of one batch. Each next number is the last
+// plus 2^80 (one more Index), added in base 10^19, so the whole run costs about one String
+// in divisions and three allocations instead of count.
+func (n Num) Strings(count int) []string {
+	if count <= 0 {
+		return nil
+	}
+	out := make([]string, count)
+	if n.Index+uint64(count-1) < n.Index { // Index wraps: no constant step
+		for i := range out {
+			m := n
+			m.Index += uint64(i)
+			out[i] = m.String()
+		}
+		return out
+	}
+	p := n.parts()
+	ends := make([]int, count)
+	var sb strings.Builder
+	sb.Grow(count * maxDigits)
+	var buf [maxDigits]byte
+	for i := range count {
+		if i > 0 {
+			p[2] += indexStep[2] // both below 10^19: no overflow of 64 bits
+			if p[2] >= chunk {
+				p[2] -= chunk
+				p[1]++
+			}
+			p[1] += indexStep[1]
+			if p[1] >= chunk {
+				p[1] -= chunk
+				p[0]++
+			}
+		}
+		sb.Write(appendDecimal(buf[:0], p))
+		ends[i] = sb.Len()
+	}
+	all, start := sb.String(), 0
+	for i, end := range ends {
+		out[i], start = all[start:end], end
+	}
+	return out
+}
+
+const (
+	// chunk is the base the number is rendered in: 10^19, the largest power of 10 below 2^64.
+	chunk = 10_000_000_000_000_000_000
+	// maxDigits bounds a rendered number: it is below 2^188 < 10^57.
+	maxDigits = 57
+)
+
+// indexStep is 2^80, the weight of Index's lowest bit, in base 10^19.
+var indexStep = [3]uint64{0, 120892, 5819614629174706176}
+
+// parts returns the number's 188 bits in base 10^19, most significant first.
+func (n Num) parts() [3]uint64 {
 	var w [3]uint64 // w[0] most significant
 	push := func(v uint64, width uint) {
 		w[0] = w[0]<<width | w[1]>>(64-width)
@@ -46,7 +107,6 @@ func (n Num) String() string {
 	push(uint64(n.Shard), 32)
 	push(2, 4)
 	// Divide by 10^19 three times: the value is below 2^188 < 10^57.
-	const chunk = 10_000_000_000_000_000_000
 	var parts [3]uint64
 	for i := 2; i >= 0; i-- {
 		var r uint64
@@ -55,17 +115,30 @@ func (n Num) String() string {
 		w[2], r = bits.Div64(r, w[2], chunk)
 		parts[i] = r
 	}
-	buf := make([]byte, 0, 57)
-	buf = strconv.AppendUint(buf, parts[0], 10)
-	for _, p := range parts[1:] {
+	return parts
+}
+
+// digitPairs is "00" to "99".
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendDecimal appends a number given in base 10^19: its first part as is, the others
+// zero-padded to 19 digits.
+func appendDecimal(dst []byte, p [3]uint64) []byte {
+	dst = strconv.AppendUint(dst, p[0], 10)
+	for _, v := range p[1:] {
 		var d [19]byte
-		for i := 18; i >= 0; i-- {
-			d[i] = byte('0' + p%10)
-			p /= 10
+		for i := 17; i > 0; i -= 2 {
+			q := v / 100
+			r := (v - q*100) * 2
+			d[i], d[i+1] = digitPairs[r], digitPairs[r+1]
+			v = q
 		}
-		buf = append(buf, d[:]...)
+		d[0] = byte('0' + v)
+		dst = append(dst, d[:]...)
 	}
-	return string(buf)
+	return dst
 }
 
 // Parse decodes a decimal sequence number.
