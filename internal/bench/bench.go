@@ -240,6 +240,7 @@ func Run(ctx context.Context, cfg Config, out Output) (*Result, error) {
 
 	run := &runState{cfg: cfg, c: c, p: p, stream: stream, runID: binary.BigEndian.Uint32(rid[4:])}
 	if cfg.has("put") {
+		mem.startPhase("put")
 		r, err := run.put(ctx)
 		if err != nil {
 			return nil, err
@@ -247,6 +248,7 @@ func Run(ctx context.Context, cfg Config, out Output) (*Result, error) {
 		res.Put = r
 	}
 	if cfg.has("drain") {
+		mem.startPhase("drain")
 		r, err := run.drain(ctx)
 		if err != nil {
 			return nil, err
@@ -254,6 +256,7 @@ func Run(ctx context.Context, cfg Config, out Output) (*Result, error) {
 		res.Drain = r
 	}
 	if cfg.has("latency") {
+		mem.startPhase("latency")
 		var r *LatencyResult
 		var err error
 		if cfg.EFO {

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"strconv"
 	"sync"
@@ -15,6 +16,8 @@ type MemoryResult struct {
 	CreatedMiB float64 `json:"created_mib"` // once it was ACTIVE, before the load
 	PeakMiB    float64 `json:"peak_mib"`    // highest sampled during the run
 	HWMMiB     float64 `json:"hwm_mib"`     // the kernel's high-water mark (VmHWM) at the end
+	// PhasePeakMiB is the highest sampled during each phase.
+	PhasePeakMiB map[string]float64 `json:"phase_peak_mib,omitempty"`
 }
 
 // memorySampler reads /proc/<pid>/status every 50 ms.
@@ -25,6 +28,8 @@ type memorySampler struct {
 
 	mu                 sync.Mutex
 	idle, created, max float64
+	phase              string
+	phases             map[string]float64
 }
 
 func startMemory(pid int) (*memorySampler, error) {
@@ -32,7 +37,7 @@ func startMemory(pid int) (*memorySampler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memory of process %d: %w", pid, err)
 	}
-	m := &memorySampler{pid: pid, done: make(chan struct{}), idle: rss, max: rss}
+	m := &memorySampler{pid: pid, done: make(chan struct{}), idle: rss, max: rss, phases: map[string]float64{}}
 	m.wg.Go(func() {
 		t := time.NewTicker(50 * time.Millisecond)
 		defer t.Stop()
@@ -45,6 +50,9 @@ func startMemory(pid int) (*memorySampler, error) {
 			if rss, _, err := readMemory(pid); err == nil {
 				m.mu.Lock()
 				m.max = max(m.max, rss)
+				if m.phase != "" {
+					m.phases[m.phase] = max(m.phases[m.phase], rss)
+				}
 				m.mu.Unlock()
 			}
 		}
@@ -59,11 +67,21 @@ func (m *memorySampler) markCreated() {
 	m.mu.Unlock()
 }
 
+// startPhase attributes the samples from now on to a phase.
+func (m *memorySampler) startPhase(name string) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.phase = name
+	m.mu.Unlock()
+}
+
 func (m *memorySampler) result() *MemoryResult {
 	rss, hwm, _ := readMemory(m.pid)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return &MemoryResult{IdleMiB: m.idle, CreatedMiB: m.created, PeakMiB: max(m.max, rss), HWMMiB: hwm}
+	return &MemoryResult{IdleMiB: m.idle, CreatedMiB: m.created, PeakMiB: max(m.max, rss), HWMMiB: hwm, PhasePeakMiB: maps.Clone(m.phases)}
 }
 
 func (m *memorySampler) stop() {

@@ -31,7 +31,13 @@ func WriteTable(w io.Writer, r *Result) error {
 			l.Mode, ms(l.Latency.P50), ms(l.Latency.P90), ms(l.Latency.P99), ms(l.Latency.Max), l.Received, l.Sent, l.Errors, l.Throttles)
 	}
 	if m := r.Memory; m != nil {
-		row("server memory", "idle %.1f MiB, stream created %.1f MiB, peak %.1f MiB (VmHWM %.1f MiB)", m.IdleMiB, m.CreatedMiB, m.PeakMiB, m.HWMMiB)
+		phases := ""
+		for _, p := range []string{"put", "drain", "latency"} {
+			if v, ok := m.PhasePeakMiB[p]; ok {
+				phases += fmt.Sprintf(", %s %.1f", p, v)
+			}
+		}
+		row("server memory", "idle %.1f MiB, stream created %.1f MiB, peak %.1f MiB (VmHWM %.1f MiB%s)", m.IdleMiB, m.CreatedMiB, m.PeakMiB, m.HWMMiB, phases)
 	}
 	return tw.Flush()
 }
