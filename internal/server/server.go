@@ -1,6 +1,7 @@
 // Package server is Freshet's front door: one listener speaking HTTP/1.1 and HTTP/2
-// cleartext (prior knowledge), routing by X-Amz-Target to the services, with request ids,
-// body limits, panic recovery, CORS, access logging and health checks.
+// cleartext (prior knowledge), and TLS when configured (tls.go), routing by X-Amz-Target to
+// the services, with request ids, body limits, panic recovery, CORS, access logging, health
+// checks, and SubscribeToShard event streams (subscribe.go).
 package server
 
 import (
