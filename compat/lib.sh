@@ -15,13 +15,19 @@ freshet_binary() {
   fi
 }
 
+# freshet_credentials FILE: writes an --auth credentials file holding the dummy key every
+# suite's clients sign with, so that an --auth server verifies their real signatures.
+freshet_credentials() {
+  echo '{"accessKeyId":"AKIAFRESHETCOMPAT","secretAccessKey":"dummy-secret"}' >"$1"
+}
+
 # freshet_start LOG FLAGS...: starts freshet --memory on a free loopback port with FLAGS,
 # in LOG's directory, logging to LOG; sets FRESHET_PID and FRESHET_ADDR (host:port, read from the log).
 freshet_start() {
   local log=$1 i
   shift
   : >"$log"
-  # From LOG's directory: --tls keeps its certificate under ./freshet-data/tls there.
+  # From LOG's directory, so that nothing a flag writes lands in the work tree.
   (cd "$(dirname "$log")" && exec "$FRESHET_BIN" --memory --listen 127.0.0.1:0 "$@" >"$log" 2>&1) &
   FRESHET_PID=$!
   FRESHET_ADDR=

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Java SDK v2 compatibility suite: Maven (quiet) compiles Main against the pinned SDK and
 # writes the classpath; each client configuration then runs in its own JVM against the real
-# freshet binary. Set COMPAT_MAVEN_REPO to use another local repository than ~/.m2.
+# freshet binary: CBOR on and off, h2c and TLS, and signatures verified (--auth).
+# Set COMPAT_MAVEN_REPO to use another local repository than ~/.m2.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib.sh"
@@ -32,6 +33,10 @@ if freshet_start "$tmp/tls.log" --tls; then
   tls=$FRESHET_ADDR tls_pid=$FRESHET_PID
   pids+=("$tls_pid")
 fi
+freshet_credentials "$tmp/credentials.jsonl"
+freshet_start "$tmp/auth.log" --auth "$tmp/credentials.jsonl"
+auth=$FRESHET_ADDR auth_pid=$FRESHET_PID
+pids+=("$auth_pid")
 
 # run LABEL ENDPOINT [JVM and Main arguments...]
 run() {
@@ -55,8 +60,10 @@ run cbor-h2c "http://$plain"
 run cbor-tls "${tls:+https://$tls}"
 run cbor-tls-alpn "${tls:+https://$tls}" alpn
 run json-tls-alpn "${tls:+https://$tls}" alpn -Daws.cborEnabled=false
+run cbor-h2c-auth "http://$auth"
 
 freshet_stop "$plain_pid" "$tmp/plain.log"
+freshet_stop "$auth_pid" "$tmp/auth.log"
 [ -n "$tls_pid" ] && freshet_stop "$tls_pid" "$tmp/tls.log"
 echo "compat/java: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

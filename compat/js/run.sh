@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JavaScript SDK v3 compatibility suite: `npm ci` installs the exact versions in
-# package-lock.json, then compat.mjs runs against the real freshet binary, once over h2c
-# (http://) and once over TLS (https://, freshet --tls with its self-signed certificate).
+# package-lock.json, then compat.mjs runs against the real freshet binary: over h2c
+# (http://), over TLS (https://, freshet --tls with its self-signed certificate), and over
+# h2c with signatures verified (--auth).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib.sh"
@@ -30,6 +31,10 @@ if freshet_start "$tmp/tls.log" --tls; then
   tls=$FRESHET_ADDR tls_pid=$FRESHET_PID
   pids+=("$tls_pid")
 fi
+freshet_credentials "$tmp/credentials.jsonl"
+freshet_start "$tmp/auth.log" --auth "$tmp/credentials.jsonl"
+auth=$FRESHET_ADDR auth_pid=$FRESHET_PID
+pids+=("$auth_pid")
 
 # --no-warnings: the SDK warns that releases after January 2027 need Node 22.
 node --no-warnings compat.mjs "http://$plain" h2c | tee "$tmp/h2c.out" || true
@@ -42,7 +47,12 @@ else
   failed=$((failed + 1))
 fi
 
+# --auth: the server verifies the SDK's real SigV4 signatures (over HTTP/2 it signs :authority).
+node --no-warnings compat.mjs "http://$auth" h2c-auth | tee "$tmp/auth.out" || true
+tally "$tmp/auth.out"
+
 freshet_stop "$plain_pid" "$tmp/plain.log"
+freshet_stop "$auth_pid" "$tmp/auth.log"
 [ -n "$tls_pid" ] && freshet_stop "$tls_pid" "$tmp/tls.log"
 echo "compat/js: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

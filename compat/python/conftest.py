@@ -8,6 +8,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import boto3
@@ -30,6 +31,7 @@ ACCOUNT, REGION, Aws, arn, client_env, error_line = (
 freshet = shared.freshet
 
 AWS_CLI_V2 = os.environ.get("AWS_CLI_V2", "/usr/bin/aws")
+ACCESS_KEY, SECRET_KEY = "AKIAFRESHETCOMPAT", "dummy-secret"  # client_env's dummy key
 
 
 @pytest.fixture(scope="session")
@@ -44,12 +46,32 @@ def freshet_binary(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def freshet_auth(freshet_binary, tmp_path_factory):
+    """A server that verifies SigV4 signatures (--auth) against the clients' dummy key."""
+    work = tmp_path_factory.mktemp("freshet-auth")
+    creds = work / "credentials.jsonl"
+    creds.write_text(f'{{"accessKeyId":"{ACCESS_KEY}","secretAccessKey":"{SECRET_KEY}"}}\n')
+    yield from shared.serve(freshet_binary, work, "--auth", str(creds))
+
+
+@pytest.fixture(scope="session")
 def kinesis(freshet):
     """boto3 with nothing but an endpoint, dummy credentials and retries off."""
     session = boto3.session.Session(
-        aws_access_key_id="AKIAFRESHETCOMPAT", aws_secret_access_key="dummy-secret", region_name=REGION
+        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, region_name=REGION
     )
     return session.client("kinesis", endpoint_url=freshet.endpoint, config=Config(retries={"max_attempts": 1}))
+
+
+def wait_consumer_active(kinesis, consumer_arn, timeout=20):
+    """Polls DescribeStreamConsumer until the consumer is ACTIVE."""
+    deadline = time.monotonic() + timeout
+    while True:
+        d = kinesis.describe_stream_consumer(ConsumerARN=consumer_arn)["ConsumerDescription"]
+        if d["ConsumerStatus"] == "ACTIVE":
+            return d
+        assert time.monotonic() < deadline, f"consumer {d['ConsumerStatus']} after {timeout} s"
+        time.sleep(0.1)
 
 
 class AwsV2(Aws):

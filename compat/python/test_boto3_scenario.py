@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import ACCOUNT, REGION, arn
+from conftest import ACCOUNT, arn, wait_consumer_active
 
 SHARD = "shardId-000000000000"
 SEQUENCE = re.compile(r"^[0-9]{20,128}$")
@@ -109,10 +109,7 @@ def test_subscribe_to_shard(kinesis, stream):
     stream_arn = arn(stream["name"])
     c = kinesis.register_stream_consumer(StreamARN=stream_arn, ConsumerName="efo")["Consumer"]
     assert c["ConsumerARN"].startswith(f"{stream_arn}/consumer/efo:")
-    deadline = time.monotonic() + 20
-    while kinesis.describe_stream_consumer(ConsumerARN=c["ConsumerARN"])["ConsumerDescription"]["ConsumerStatus"] != "ACTIVE":
-        assert time.monotonic() < deadline, "consumer not ACTIVE after 20 s"
-        time.sleep(0.1)
+    wait_consumer_active(kinesis, c["ConsumerARN"])
 
     out = kinesis.subscribe_to_shard(
         ConsumerARN=c["ConsumerARN"], ShardId=SHARD, StartingPosition={"Type": "TRIM_HORIZON"}
