@@ -48,7 +48,8 @@ func TestFirehoseValidation(t *testing.T) {
 		}},
 		{"create S3 destination missing members", func() error {
 			_, err := c.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{
-				DeliveryStreamName:         aws.String("x"),
+				DeliveryStreamName: aws.String("x"),
+				//lint:ignore SA1019 AWS still accepts the deprecated S3 destination; this tests it
 				S3DestinationConfiguration: &fhtypes.S3DestinationConfiguration{},
 			})
 			return err
@@ -201,7 +202,8 @@ func TestFirehoseErrors(t *testing.T) {
 		{"create two destinations", func() error {
 			_, err := c.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("new"),
 				ExtendedS3DestinationConfiguration: fhS3("b", 1, 60),
-				S3DestinationConfiguration:         &fhtypes.S3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::b"), RoleARN: aws.String("arn:aws:iam::000000000000:role/r")}})
+				//lint:ignore SA1019 AWS still accepts the deprecated S3 destination; this tests it
+				S3DestinationConfiguration: &fhtypes.S3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::b"), RoleARN: aws.String("arn:aws:iam::000000000000:role/r")}})
 			return err
 		}},
 		{"create http endpoint", func() error {
@@ -251,6 +253,7 @@ func TestFirehoseLifecycle(t *testing.T) {
 	c := e.Client
 	out, err := c.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{
 		DeliveryStreamName: aws.String("s1"),
+		//lint:ignore SA1019 AWS still accepts the deprecated S3 destination; this tests it
 		S3DestinationConfiguration: &fhtypes.S3DestinationConfiguration{
 			BucketARN: aws.String("arn:aws:s3:::bucket"), RoleARN: aws.String("arn:aws:iam::000000000000:role/r"),
 		},
@@ -379,6 +382,7 @@ func TestFirehoseUpdateDestination(t *testing.T) {
 	wantError(t, err, "InvalidArgumentException", "Ths supplied prefix(es) do not satisfy the following constraint: ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
 	if _, err := c.UpdateDestination(ctx, &firehose.UpdateDestinationInput{DeliveryStreamName: aws.String("u"),
 		CurrentDeliveryStreamVersionId: aws.String("2"), DestinationId: aws.String("destinationId-000000000001"),
+		//lint:ignore SA1019 AWS still accepts the deprecated S3 destination; this tests it
 		S3DestinationUpdate: &fhtypes.S3DestinationUpdate{CompressionFormat: fhtypes.CompressionFormatSnappy}}); err != nil {
 		t.Fatal(err)
 	}
