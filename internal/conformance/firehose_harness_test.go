@@ -28,6 +28,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	ffirehose "github.com/freshet/freshet/internal/firehose"
+	"github.com/freshet/freshet/internal/httpout"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
 	"github.com/freshet/freshet/internal/store"
@@ -41,6 +42,8 @@ type fhEnv struct {
 	Client *firehose.Client
 	// Dir is the directory buckets map to when no other ObjectStore was given.
 	Dir string
+	// Kinesis is the Kinesis service on the same store (sources of KinesisStreamAsSource).
+	Kinesis *fkinesis.Service
 }
 
 // fhOptions tunes the Firehose service under test.
@@ -49,6 +52,9 @@ type fhOptions struct {
 	Now        func() time.Time
 	Objects    ffirehose.ObjectStore // default: ffirehose.DirStore{Root: Dir}
 	Stages     map[string]ffirehose.StageFactory
+	// HTTP and LambdaEndpoints reach Lambda functions and HTTP endpoints (default: httpout).
+	HTTP            ffirehose.HTTPClient
+	LambdaEndpoints map[string]string
 }
 
 func newFirehoseEnv(t testing.TB, o fhOptions) *fhEnv {
@@ -61,12 +67,15 @@ func newFirehoseEnv(t testing.TB, o fhOptions) *fhEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &fhEnv{Store: st, Dir: t.TempDir()}
+	e := &fhEnv{Store: st, Dir: t.TempDir(), Kinesis: k}
+	if o.HTTP == nil {
+		o.HTTP = httpout.New()
+	}
 	if o.Objects == nil {
 		o.Objects = ffirehose.DirStore{Root: e.Dir}
 	}
 	e.Svc = ffirehose.New(ffirehose.Options{Store: st, Objects: o.Objects, Now: o.Now, StateDelay: o.StateDelay,
-		Stages: o.Stages, Tick: 10 * time.Millisecond, RetryMin: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond})
+		Stages: o.Stages, HTTP: o.HTTP, LambdaEndpoints: o.LambdaEndpoints, Tick: 10 * time.Millisecond, RetryMin: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond})
 	if err := e.Svc.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
