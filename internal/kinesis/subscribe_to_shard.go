@@ -110,15 +110,16 @@ type Subscription struct {
 	pos         uint64
 	lastArrival uint64
 	perBatch    int
-	// m is the stream as last loaded; it is reloaded when a read finds nothing new.
-	m *streamMeta
+	// m is the stream as last loaded (at loadedAt); it is reloaded at each heartbeat, every
+	// heartbeat interval under traffic, and when the shard's log was closed.
+	m        *streamMeta
+	loadedAt time.Time
 
-	changed <-chan struct{} // the shard log's Watch
-	unwatch func()
-	expiry  *time.Timer // fires at the end of the lifetime
-	started bool        // the first event has been sent
-	ended   bool        // the last event (ChildShards) has been sent
-	readyAt time.Time   // with limits enforced, when the next event may go
+	watch   *store.Watch // the shard log's change notifications
+	expiry  *time.Timer  // fires at the end of the lifetime
+	started bool         // the first event has been sent
+	ended   bool         // the last event (ChildShards) has been sent
+	readyAt time.Time    // with limits enforced, when the next event may go
 }
 
 // subscriptionLeases maps (consumer ARN, shard) to its latest subscription.
@@ -223,7 +224,7 @@ func (s *Service) SubscribeToShard(ctx context.Context, in *SubscribeToShardInpu
 	if dryRun {
 		return nil, errDryRun
 	}
-	changed, unwatch, err := s.store.Watch(m.logName(index))
+	watch, err := s.store.Watch(m.logName(index))
 	if err != nil {
 		s.leases.release(lease)
 		return nil, err
@@ -231,8 +232,7 @@ func (s *Service) SubscribeToShard(ctx context.Context, in *SubscribeToShardInpu
 	c.createdSecs = cm.createdSecs()
 	return &Subscription{
 		s: s, consumer: c, arn: arn, streamID: m.ID, shard: index, lease: lease,
-		pos: pos, lastArrival: uint64(now.Unix()), m: m,
-		changed: changed, unwatch: unwatch,
+		pos: pos, lastArrival: uint64(now.Unix()), m: m, loadedAt: time.Now(), watch: watch,
 		expiry: time.NewTimer(s.opts.SubscriptionLifetime),
 	}, nil
 }
@@ -303,23 +303,29 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, erro
 	defer heartbeat.Stop()
 	first := !sub.started
 	sub.started = true
+	beat := false
 	for {
 		if err := sub.wait(ctx, nil, nil); err != nil { // ended or taken over meanwhile
 			return nil, err
 		}
-		ev, err := sub.read(ctx)
+		// The stream is read again before the shard: a shard marked closed is final, and
+		// every record it holds was stored before it was marked so. A closed log's stored
+		// reshard plan is completed by that load (reshard.go).
+		if beat || time.Since(sub.loadedAt) >= sub.s.opts.SubscriptionHeartbeat ||
+			sub.watch.Closed() && sub.m.shard(sub.shard).ClosedMs == 0 {
+			if err := sub.reload(ctx); err != nil {
+				return nil, err
+			}
+		}
+		ev, err := sub.readOnce(ctx)
 		if err != nil || ev != nil {
 			return ev, err
 		}
-		if first {
+		if first || beat {
 			return sub.emptyEvent(), nil
 		}
-		beat := false
 		if err := sub.wait(ctx, heartbeat.C, &beat); err != nil {
 			return nil, err
-		}
-		if beat {
-			return sub.emptyEvent(), nil
 		}
 	}
 }
@@ -349,7 +355,7 @@ func (sub *Subscription) wait(ctx context.Context, ready <-chan time.Time, fired
 		return sub.takenOver()
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-sub.changed:
+	case <-sub.watch.C:
 	case <-ready:
 		if fired != nil {
 			*fired = true
@@ -366,25 +372,6 @@ func (sub *Subscription) takenOver() error {
 // anotherSubscription is AWS's ResourceInUseException for a (consumer, shard) in use.
 func anotherSubscription(m *streamMeta, shard int, consumer string) error {
 	return awserr.Newf(awserr.ResourceInUse, "Another active subscription exists for this consumer: %s:%s:%s:%s", m.Account, m.Name, shardID(shard), consumer)
-}
-
-// read returns the next event with records, the last event of a closed shard, or nil when
-// there is nothing new.
-func (sub *Subscription) read(ctx context.Context) (*SubscribeToShardEvent, error) {
-	ev, err := sub.readOnce(ctx)
-	if err != nil || ev != nil {
-		return ev, err
-	}
-	// Nothing new: the stream may have changed (shard closed, consumer or stream gone).
-	// A shard closed is final, and its records were all stored before it was marked so.
-	wasOpen := sub.m.shard(sub.shard).ClosedMs == 0
-	if err := sub.reload(ctx); err != nil {
-		return nil, err
-	}
-	if sh := sub.m.shard(sub.shard); wasOpen && sh.ClosedMs != 0 {
-		return sub.readOnce(ctx)
-	}
-	return nil, nil
 }
 
 // readOnce reads from the position; an event only when it has records or ends the shard.
@@ -448,7 +435,7 @@ func (sub *Subscription) reload(ctx context.Context) error {
 	if m.shard(sub.shard) == nil {
 		return shardNotFound(sub.consumer.stream, sub.shard)
 	}
-	sub.m = m
+	sub.m, sub.loadedAt = m, time.Now()
 	return nil
 }
 
@@ -473,6 +460,6 @@ func (sub *Subscription) continuation() string {
 // server calls it exactly once, whatever Next returned.
 func (sub *Subscription) Close() {
 	sub.expiry.Stop()
-	sub.unwatch()
+	sub.watch.Stop()
 	sub.s.leases.release(sub.lease)
 }

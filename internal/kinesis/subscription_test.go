@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -477,6 +478,39 @@ func TestSubscriptionStartingPositions(t *testing.T) {
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.typ, diff)
+		}
+	}
+}
+
+// TestSubscriptionEndsWithConsumer: a subscription whose consumer is deregistered, or whose
+// stream is deleted, ends with ResourceNotFoundException by its next heartbeat.
+func TestSubscriptionEndsWithConsumer(t *testing.T) {
+	e := newSubEnv(t, 1, Options{SubscriptionHeartbeat: 20 * time.Millisecond})
+	for _, gone := range []string{"deregistered", "stream deleted"} {
+		c := e.register(t, "c-"+strings.ReplaceAll(gone, " ", "-"))
+		sub, err := e.subscribe(t, c, "0", iterLatest, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gone == "deregistered" {
+			_, err = e.s.DeregisterStreamConsumer(e.ctx, &DeregisterStreamConsumerInput{ConsumerARN: &c})
+		} else {
+			_, err = e.s.DeleteStream(e.ctx, &DeleteStreamInput{StreamName: grPtr("s"), EnforceConsumerDeletion: grPtr(true)})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			ev, err := sub.Next(t.Context())
+			if err != nil {
+				if !awserr.IsCode(err, awserr.ResourceNotFound) {
+					t.Fatalf("%s: %v, want ResourceNotFoundException", gone, err)
+				}
+				break
+			}
+			if len(ev.Records) != 0 {
+				t.Fatalf("%s: records %v", gone, ev.Records)
+			}
 		}
 	}
 }

@@ -46,6 +46,6 @@ func (s *Store) CloseLog(ctx context.Context, name string) (LogState, error) {
 	if err == nil || !errors.As(err, &apiErr) || apiErr.ErrorCode != errCodeStreamNotMatch {
 		return LogState{}, fmt.Errorf("close log %s: barrier: %v", name, err)
 	}
-	s.notify(name) // watchers re-read and find the log closed (watch.go)
+	s.notify(name, true) // watchers re-read and find the log closed (watch.go)
 	return s.State(ctx, name)
 }

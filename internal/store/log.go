@@ -90,7 +90,7 @@ func (s *Store) Append(ctx context.Context, name string, payload []byte) (uint64
 	if err != nil {
 		return 0, fmt.Errorf("append to %s: %w", name, err)
 	}
-	s.notify(name) // stored: wake the log's watchers (watch.go)
+	s.notify(name, false) // stored: wake the log's watchers (watch.go)
 	return ack.Sequence, nil
 }
 

@@ -21,15 +21,16 @@ func TestWatchAppendWakesEveryWatcher(t *testing.T) {
 	if err := s.CreateLog(ctx, "w", 0); err != nil {
 		t.Fatal(err)
 	}
-	a, stopA, err := s.Watch("w")
+	wa, err := s.Watch("w")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stopA()
-	b, stopB, err := s.Watch("w")
+	defer wa.Stop()
+	wb, err := s.Watch("w")
 	if err != nil {
 		t.Fatal(err)
 	}
+	a, b := wa.C, wb.C
 	if got := len(s.watches.logs["w"].watchers); got != 2 {
 		t.Fatalf("watchers of w = %d, want 2 sharing one subscription", got)
 	}
@@ -58,8 +59,8 @@ func TestWatchAppendWakesEveryWatcher(t *testing.T) {
 	}
 
 	// A stopped watcher hears nothing; the last one to stop removes the subscription.
-	stopB()
-	stopB() // idempotent
+	wb.Stop()
+	wb.Stop() // idempotent
 	select {
 	case <-b:
 	default:
@@ -72,7 +73,10 @@ func TestWatchAppendWakesEveryWatcher(t *testing.T) {
 	if len(b) != 0 {
 		t.Fatal("a stopped watcher was signalled")
 	}
-	stopA()
+	if wa.Closed() {
+		t.Fatal("appends marked the log closed")
+	}
+	wa.Stop()
 	if _, ok := s.watches.logs["w"]; ok {
 		t.Fatal("subscription of w kept after its last watcher stopped")
 	}
@@ -84,16 +88,19 @@ func TestWatchCloseLogWakes(t *testing.T) {
 	if err := s.CreateLog(ctx, "c", 0); err != nil {
 		t.Fatal(err)
 	}
-	ch, stop, err := s.Watch("c")
+	w, err := s.Watch("c")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	defer w.Stop()
 	if _, err := s.CloseLog(ctx, "c"); err != nil {
 		t.Fatal(err)
 	}
-	waitSignal(t, ch, "CloseLog")
-	if _, _, err := s.Watch("bad.name"); err == nil {
+	waitSignal(t, w.C, "CloseLog")
+	if !w.Closed() {
+		t.Fatal("CloseLog's signal did not mark the log closed")
+	}
+	if _, err := s.Watch("bad.name"); err == nil {
 		t.Fatal("Watch accepted an invalid log name")
 	}
 }
