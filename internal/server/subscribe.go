@@ -49,7 +49,6 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, c awsproto
 		s.writeError(w, r, c, reqID, "SubscribeToShard", err)
 		return
 	}
-	defer ew.rc.SetWriteDeadline(time.Time{}) // the connection may serve other requests
 	w.Header().Set("Content-Type", awsproto.EventStreamContentType)
 	w.WriteHeader(http.StatusOK)
 	err = ew.write(ew.initial, ew.empty)
@@ -130,6 +129,9 @@ func (ew *eventWriter) write(headers, payload []byte) error {
 	if err := ew.rc.Flush(); err != nil {
 		return fmt.Errorf("%w: %w", errEventWrite, err)
 	}
+	// Lift the deadline until the next write: HTTP/2 resets a stream when its deadline
+	// passes even if nothing is being written (between heartbeats, say).
+	_ = ew.rc.SetWriteDeadline(time.Time{})
 	return nil
 }
 

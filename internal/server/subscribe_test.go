@@ -33,6 +33,7 @@ type fakeSub struct {
 	events  []*kinesis.SubscribeToShardEvent
 	end     error
 	endless *kinesis.SubscribeToShardEvent
+	gap     time.Duration // how long Next takes after the first event, as between heartbeats
 
 	nexts  atomic.Int64
 	ctxErr atomic.Value // the context error Next returned
@@ -45,6 +46,13 @@ func newFakeSub(end error, events ...*kinesis.SubscribeToShardEvent) *fakeSub {
 
 func (f *fakeSub) Next(ctx context.Context) (*kinesis.SubscribeToShardEvent, error) {
 	n := int(f.nexts.Add(1)) - 1
+	if n > 0 && f.gap > 0 {
+		select {
+		case <-time.After(f.gap):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	switch {
 	case f.endless != nil:
 		return f.endless, nil
@@ -406,6 +414,31 @@ func TestSubscribeShutdown(t *testing.T) {
 			sub.waitClosed(t)
 			if err, _ := sub.ctxErr.Load().(error); !errors.Is(err, context.Canceled) {
 				t.Errorf("Next ended with %v, want context.Canceled", err)
+			}
+		})
+	}
+}
+
+// TestSubscribeIdleLongerThanWriteTimeout: the write timeout bounds writes only; a
+// subscription that waits longer than it between events goes on.
+func TestSubscribeIdleLongerThanWriteTimeout(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	for _, proto := range []string{"HTTP/1.1", "h2c"} {
+		t.Run(proto, func(t *testing.T) {
+			sub := newFakeSub(io.EOF, testEvent("49", "one"), testEvent("50", "two"))
+			sub.gap = 3 * timeout
+			_, url := newStreamServer(t, Config{StreamWriteTimeout: timeout}, sub, nil)
+			res, err := protocolClient(t, proto == "HTTP/1.1", proto == "h2c").Do(subscribeRequest(t, t.Context(), url))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var types []string
+			for _, m := range readMessages(t, res.Body) {
+				types = append(types, m.Headers[":event-type"])
+			}
+			if diff := cmp.Diff([]string{"initial-response", "SubscribeToShardEvent", "SubscribeToShardEvent"}, types); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
 			}
 		})
 	}
