@@ -185,7 +185,7 @@ func (s *Service) step(ctx context.Context, m *streamMeta, buf *[]DeliveryRecord
 // deliver runs a buffer through the stream's processing stages and its destination.
 func (s *Service) deliver(ctx context.Context, m *streamMeta, recs []DeliveryRecord) error {
 	info := m.info()
-	b := &Batch{Stream: info, Source: recs, Records: slices.Clone(recs), Started: s.now()}
+	b := &Batch{Stream: info, Source: recs, Records: slices.Clone(recs)}
 	stages, err := s.stages(info, processingOf(m))
 	if err != nil {
 		return err

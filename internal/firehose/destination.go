@@ -30,8 +30,6 @@ type Batch struct {
 	Records []DeliveryRecord
 	// Failed are the records processing gave up on.
 	Failed []FailedRecord
-	// Started is when delivery of the batch was first attempted.
-	Started time.Time
 }
 
 // destination returns the Destination a delivery stream is configured with.
