@@ -20,6 +20,7 @@ import (
 
 	"github.com/freshet/freshet/internal/auth"
 	"github.com/freshet/freshet/internal/firehose"
+	"github.com/freshet/freshet/internal/httpout"
 	"github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
 	"github.com/freshet/freshet/internal/store"
@@ -59,6 +60,9 @@ type Config struct {
 	// with TLS a self-signed one, kept under <data-dir>/tls unless Memory.
 	TLS             bool
 	TLSCert, TLSKey string
+	// LambdaEndpoints maps Lambda function ARNs used by Firehose processors to base URLs
+	// speaking the Lambda Invoke API ("*": every other ARN). See --lambda-endpoint.
+	LambdaEndpoints map[string]string
 }
 
 // Validate reports the first setting that cannot work.
@@ -165,6 +169,7 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	fs.StringVar(&c.S3AccessKey, "s3-access-key", "", "access key for --s3-endpoint (FRESHET_S3_ACCESS_KEY, else AWS_ACCESS_KEY_ID)")
 	fs.StringVar(&c.S3SecretKey, "s3-secret-key", "", "secret key for --s3-endpoint (FRESHET_S3_SECRET_KEY, else AWS_SECRET_ACCESS_KEY)")
 	fs.BoolVar(&c.S3PathStyle, "s3-path-style", false, "address buckets as <endpoint>/<bucket> (FRESHET_S3_PATH_STYLE)")
+	fs.Func("lambda-endpoint", "ARN=URL: Firehose invokes Lambda function ARN at URL, a Lambda Invoke API endpoint; a URL alone serves every ARN; repeatable, or comma-separated (FRESHET_LAMBDA_ENDPOINT)", c.addLambdaEndpoints)
 	fs.StringVar(&c.Auth, "auth", "", "credentials file (JSON lines); when set, SigV4 signatures are verified against it (FRESHET_AUTH)")
 	fs.BoolVar(&c.TLS, "tls", false, "also serve TLS on the port, with a self-signed certificate kept in <data-dir>/tls (FRESHET_TLS)")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "also serve TLS on the port with this PEM certificate file; needs --tls-key (FRESHET_TLS_CERT)")
@@ -203,6 +208,24 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 		c.S3AccessKey, c.S3SecretKey = getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	}
 	return c, false, c.Validate()
+}
+
+// addLambdaEndpoints parses a --lambda-endpoint value: ARN=URL or URL, comma-separated.
+func (c *Config) addLambdaEndpoints(v string) error {
+	for _, item := range strings.Split(v, ",") {
+		arn, u, ok := strings.Cut(item, "=")
+		if !ok || !strings.HasPrefix(arn, "arn:") {
+			arn, u = "*", item
+		}
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return fmt.Errorf("%q: want ARN=URL or URL, with an http:// or https:// URL", item)
+		}
+		if c.LambdaEndpoints == nil {
+			c.LambdaEndpoints = map[string]string{}
+		}
+		c.LambdaEndpoints[arn] = u
+	}
+	return nil
 }
 
 // setSync parses a --sync value.
@@ -264,7 +287,8 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 		objects = firehose.NewS3Store(firehose.S3Options{Endpoint: cfg.S3Endpoint, Region: cfg.S3Region,
 			AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, PathStyle: cfg.S3PathStyle})
 	}
-	fh := firehose.New(firehose.Options{Store: st, Objects: objects, StateDelay: cfg.StateDelay, Logger: log})
+	fh := firehose.New(firehose.Options{Store: st, Objects: objects, StateDelay: cfg.StateDelay, Logger: log,
+		HTTP: httpout.New(), LambdaEndpoints: cfg.LambdaEndpoints})
 	if err := fh.Start(ctx); err != nil {
 		return err
 	}
