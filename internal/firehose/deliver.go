@@ -103,8 +103,8 @@ func (s *Service) run(l *loop) {
 	for {
 		wait := s.opts.Tick
 		m, _, err := s.load(ctx, l.ref)
-		if awserr.IsCode(err, awserr.ResourceNotFound) || err == nil && m.ID != l.id {
-			return // deleted (and perhaps created again: a new loop serves the new one)
+		if awserr.IsCode(err, awserr.ResourceNotFound) || err == nil && (m.ID != l.id || m.Status == statusDeleting) {
+			return // deleted or being deleted (perhaps created again: a new loop serves the new one)
 		}
 		if err != nil {
 			if ctx.Err() != nil {

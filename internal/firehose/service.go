@@ -88,7 +88,9 @@ func (s *Service) Start(ctx context.Context) error {
 		return err
 	}
 	for _, m := range streams {
-		s.startLoop(m)
+		if m.Status != statusDeleting {
+			s.startLoop(m)
+		}
 	}
 	return nil
 }
