@@ -285,6 +285,35 @@ func TestFirehoseRetryUntilBucketExists(t *testing.T) {
 	}
 }
 
+// TestFirehoseDropsAfterRetention: records the destination never takes are dropped once
+// they are older than the retention period (AWS: 24 h), and delivery goes on after them.
+func TestFirehoseDropsAfterRetention(t *testing.T) {
+	srv := startS3Server(t)
+	clock := fhClock()
+	objects := &countingStore{ObjectStore: srv.store()}
+	e := newFirehoseEnv(t, fhOptions{Now: clock.Now, Objects: objects, Retention: time.Hour})
+	e.createDelivery(t, "old", fhS3("later", 1, 0))
+	e.putBatch(t, "old", "lost1", "lost2")
+	waitFor(t, "a failed attempt", func() bool { return objects.calls.Load() >= 1 })
+	clock.Advance(time.Hour + time.Second)
+	waitFor(t, "the attempts to stop", func() bool {
+		// Once the records are dropped there are no more attempts: none for longer than
+		// the longest back-off (RetryMax, 100 ms).
+		c := objects.calls.Load()
+		time.Sleep(250 * time.Millisecond) // polling interval
+		return objects.calls.Load() == c
+	})
+	srv.createBucket(t, "later")
+	e.putBatch(t, "old", "kept")
+	var objs map[string][]byte
+	waitFor(t, "the new record", func() bool { objs = srv.objects(t, "later"); return len(objs) > 0 })
+	for k, b := range objs {
+		if string(b) != "kept" {
+			t.Errorf("%s holds %q, want only the record put after the retention period", k, b)
+		}
+	}
+}
+
 // TestFirehoseDeliveryDir: the default object store is a directory per bucket; a buffer is
 // flushed when it reaches SizeInMBs, when its oldest record is IntervalInSeconds old, at
 // once with IntervalInSeconds 0, and at Close.

@@ -52,6 +52,7 @@ type fhOptions struct {
 	Now        func() time.Time
 	Objects    ffirehose.ObjectStore // default: ffirehose.DirStore{Root: Dir}
 	Stages     map[string]ffirehose.StageFactory
+	Retention  time.Duration // of undelivered records (default 24h)
 	// HTTP and LambdaEndpoints reach Lambda functions and HTTP endpoints (default: httpout).
 	HTTP            ffirehose.HTTPClient
 	LambdaEndpoints map[string]string
@@ -75,7 +76,7 @@ func newFirehoseEnv(t testing.TB, o fhOptions) *fhEnv {
 		o.Objects = ffirehose.DirStore{Root: e.Dir}
 	}
 	e.Svc = ffirehose.New(ffirehose.Options{Store: st, Objects: o.Objects, Now: o.Now, StateDelay: o.StateDelay,
-		Stages: o.Stages, HTTP: o.HTTP, LambdaEndpoints: o.LambdaEndpoints, Tick: 10 * time.Millisecond, RetryMin: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond})
+		Stages: o.Stages, HTTP: o.HTTP, LambdaEndpoints: o.LambdaEndpoints, Retention: o.Retention, Tick: 10 * time.Millisecond, RetryMin: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond})
 	if err := e.Svc.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -128,6 +128,12 @@ func (s *Service) run(l *loop) {
 			retryAt = time.Now().Add(backoff)
 			wait = backoff
 			s.log.Warn("delivery failed; will retry", "stream", m.Name, "attempt", attempt, "records", len(buf), "err", err)
+		} else if len(buf) == 0 && next != cursor.cp {
+			// Everything read was dropped (retention): move the stored position past it.
+			if err := cursor.save(ctx, s.store, next); err != nil {
+				s.log.Warn("store delivery position", "stream", m.Name, "err", err)
+			}
+			attempt, retryAt = 0, time.Time{}
 		} else if flushing && len(buf) == 0 {
 			return
 		} else if !retryAt.IsZero() {
@@ -175,6 +181,17 @@ func (s *Service) step(ctx context.Context, m *streamMeta, buf *[]DeliveryRecord
 			*bytes += len(r.Data)
 		}
 	}
+	// Records the destination has not taken within the retention period are dropped, as
+	// AWS drops them after 24 h (the log drops them too).
+	if cut := s.now().Add(-s.opts.Retention); len(*buf) > 0 && (*buf)[0].Arrival.Before(cut) {
+		i := 0
+		for i < len(*buf) && (*buf)[i].Arrival.Before(cut) {
+			*bytes -= len((*buf)[i].Data)
+			i++
+		}
+		s.log.Warn("dropping undelivered records older than the retention period", "stream", m.Name, "records", i)
+		*buf = append([]DeliveryRecord(nil), (*buf)[i:]...)
+	}
 	if len(*buf) == 0 {
 		return false, 0
 	}
@@ -204,6 +221,9 @@ func (s *Service) deliver(ctx context.Context, m *streamMeta, recs []DeliveryRec
 
 // processingOf returns the destination's processing configuration.
 func processingOf(m *streamMeta) *ProcessingConfiguration {
+	if m.HTTP != nil {
+		return m.HTTP.ProcessingConfiguration
+	}
 	if m.S3 != nil {
 		return m.S3.ProcessingConfiguration
 	}
