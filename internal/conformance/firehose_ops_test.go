@@ -206,11 +206,12 @@ func TestFirehoseErrors(t *testing.T) {
 				S3DestinationConfiguration: &fhtypes.S3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::b"), RoleARN: aws.String("arn:aws:iam::000000000000:role/r")}})
 			return err
 		}},
-		{"create http endpoint", func() error {
+		{"create opensearch", func() error {
 			_, err := c.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("new"),
-				HttpEndpointDestinationConfiguration: &fhtypes.HttpEndpointDestinationConfiguration{
-					EndpointConfiguration: &fhtypes.HttpEndpointConfiguration{Url: aws.String("https://example.com")},
-					S3Configuration:       &fhtypes.S3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::b"), RoleARN: aws.String("arn:aws:iam::000000000000:role/r")},
+				AmazonopensearchserviceDestinationConfiguration: &fhtypes.AmazonopensearchserviceDestinationConfiguration{
+					IndexName:       aws.String("i"),
+					RoleARN:         aws.String("arn:aws:iam::000000000000:role/r"),
+					S3Configuration: &fhtypes.S3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::b"), RoleARN: aws.String("arn:aws:iam::000000000000:role/r")},
 				}})
 			return err
 		}},

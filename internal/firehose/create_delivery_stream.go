@@ -42,7 +42,7 @@ type CreateDeliveryStreamInput struct {
 	DirectPutSourceConfiguration                       *DirectPutSourceConfiguration               `json:"DirectPutSourceConfiguration,omitempty"`
 	ElasticsearchDestinationConfiguration              json.RawMessage                             `json:"ElasticsearchDestinationConfiguration,omitempty"`
 	ExtendedS3DestinationConfiguration                 *ExtendedS3DestinationConfiguration         `json:"ExtendedS3DestinationConfiguration,omitempty"`
-	HttpEndpointDestinationConfiguration               json.RawMessage                             `json:"HttpEndpointDestinationConfiguration,omitempty"`
+	HttpEndpointDestinationConfiguration               *HttpEndpointDestinationConfiguration       `json:"HttpEndpointDestinationConfiguration,omitempty"`
 	IcebergDestinationConfiguration                    json.RawMessage                             `json:"IcebergDestinationConfiguration,omitempty"`
 	KinesisStreamSourceConfiguration                   *KinesisStreamSourceConfiguration           `json:"KinesisStreamSourceConfiguration,omitempty"`
 	MSKSourceConfiguration                             json.RawMessage                             `json:"MSKSourceConfiguration,omitempty"`
@@ -69,6 +69,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 		v.Int("directPutSourceConfiguration.throughputHintInMBs", d.ThroughputHintInMBs, true, 1, 100)
 	}
 	checkExtendedS3(&v, "extendedS3DestinationConfiguration", in.ExtendedS3DestinationConfiguration, true, "s3BackupConfiguration")
+	checkHTTPEndpoint(&v, "httpEndpointDestinationConfiguration", in.HttpEndpointDestinationConfiguration)
 	if k := in.KinesisStreamSourceConfiguration; k != nil {
 		v.Str("kinesisStreamSourceConfiguration.kinesisStreamARN", k.KinesisStreamARN, true, 1, 512, kinesisARNPat)
 		v.Str("kinesisStreamSourceConfiguration.roleARN", k.RoleARN, true, 1, 512, roleARNPattern)
@@ -92,7 +93,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 	}
 	others := 0
 	for _, raw := range []json.RawMessage{in.AmazonOpenSearchServerlessDestinationConfiguration, in.AmazonopensearchserviceDestinationConfiguration,
-		in.ElasticsearchDestinationConfiguration, in.HttpEndpointDestinationConfiguration, in.IcebergDestinationConfiguration,
+		in.ElasticsearchDestinationConfiguration, in.IcebergDestinationConfiguration,
 		in.RedshiftDestinationConfiguration, in.SnowflakeDestinationConfiguration, in.SplunkDestinationConfiguration} {
 		if len(raw) > 0 && string(raw) != "null" {
 			others++
@@ -105,11 +106,14 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 	if in.S3DestinationConfiguration != nil {
 		given++
 	}
+	if in.HttpEndpointDestinationConfiguration != nil {
+		given++
+	}
 	if given != 1 {
 		return nil, awserr.New(awserr.InvalidArgument, "Exactly one destination configuration must be specified.")
 	}
 	if others > 0 {
-		return nil, awserr.New(awserr.InvalidArgument, "Only S3 and ExtendedS3 destinations are supported by Freshet.")
+		return nil, awserr.New(awserr.InvalidArgument, "Only S3, ExtendedS3 and HttpEndpoint destinations are supported by Freshet.")
 	}
 
 	now := s.now()
@@ -123,6 +127,8 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 	}
 	if c := in.ExtendedS3DestinationConfiguration; c != nil {
 		m.S3 = c
+	} else if h := in.HttpEndpointDestinationConfiguration; h != nil {
+		m.HTTP, m.S3 = h, extendedFromS3(h.S3Configuration)
 	} else {
 		m.S3, m.PlainS3 = extendedFromS3(in.S3DestinationConfiguration), true
 	}
@@ -130,6 +136,9 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 		return nil, err
 	}
 	withDefaults(m.S3)
+	if m.HTTP != nil {
+		httpDefaults(m.HTTP)
+	}
 	for _, t := range in.Tags {
 		m.Tags = setTag(m.Tags, *t.Key, deref0(t.Value))
 	}
@@ -185,6 +194,10 @@ func (s *Service) checkDestination(m *streamMeta) error {
 	}
 	if len(c.DataFormatConversionConfiguration) > 0 && json.Unmarshal(c.DataFormatConversionConfiguration, &conv) == nil && conv.Enabled != nil && *conv.Enabled {
 		return awserr.New(awserr.InvalidArgument, "Record format conversion is not supported by Freshet.")
+	}
+	if m.HTTP != nil {
+		_, err := s.stages(m.info(), m.HTTP.ProcessingConfiguration)
+		return err
 	}
 	_, err := s.stages(m.info(), c.ProcessingConfiguration)
 	return err

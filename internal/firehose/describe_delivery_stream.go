@@ -51,9 +51,10 @@ type DeliveryStreamEncryptionConfiguration struct {
 }
 
 type DestinationDescription struct {
-	DestinationId                    string                            `json:"DestinationId"`
-	ExtendedS3DestinationDescription *ExtendedS3DestinationDescription `json:"ExtendedS3DestinationDescription,omitempty"`
-	S3DestinationDescription         *S3DestinationConfiguration       `json:"S3DestinationDescription,omitempty"`
+	DestinationId                      string                              `json:"DestinationId"`
+	ExtendedS3DestinationDescription   *ExtendedS3DestinationDescription   `json:"ExtendedS3DestinationDescription,omitempty"`
+	HttpEndpointDestinationDescription *HttpEndpointDestinationDescription `json:"HttpEndpointDestinationDescription,omitempty"`
+	S3DestinationDescription           *S3DestinationConfiguration         `json:"S3DestinationDescription,omitempty"`
 }
 
 type SourceDescription struct {
@@ -107,6 +108,9 @@ func (s *Service) DescribeDeliveryStream(ctx context.Context, in *DescribeDelive
 
 func describeDestination(m *streamMeta) DestinationDescription {
 	c := m.S3
+	if m.HTTP != nil {
+		return DestinationDescription{DestinationId: destinationID, HttpEndpointDestinationDescription: describeHTTPEndpoint(m.HTTP, c)}
+	}
 	return DestinationDescription{
 		DestinationId: destinationID,
 		ExtendedS3DestinationDescription: &ExtendedS3DestinationDescription{

@@ -34,6 +34,10 @@ type Batch struct {
 
 // destination returns the Destination a delivery stream is configured with.
 func (s *Service) destination(m *streamMeta) (Destination, error) {
+	if m.HTTP != nil {
+		return &httpDestination{cfg: m.HTTP, client: s.opts.HTTP, now: s.now, retryMin: s.opts.RetryMin, retryMax: s.opts.RetryMax,
+			backup: &s3Destination{objects: s.opts.Objects, cfg: m.S3, now: s.now}}, nil
+	}
 	if m.S3 != nil {
 		return &s3Destination{objects: s.opts.Objects, cfg: m.S3, now: s.now, dynamic: dynamicPartitioning(m.S3)}, nil
 	}
@@ -44,11 +48,17 @@ func (s *Service) destination(m *streamMeta) (Destination, error) {
 // oldest buffered record is interval old, whichever comes first.
 func buffering(m *streamMeta) (size int, interval time.Duration) {
 	size, interval = 5<<20, 300*time.Second // AWS's defaults
-	if m.S3 != nil && m.S3.BufferingHints != nil {
-		if h := m.S3.BufferingHints; h.SizeInMBs != nil {
+	var h *BufferingHints
+	if m.HTTP != nil {
+		h = m.HTTP.BufferingHints
+	} else if m.S3 != nil {
+		h = m.S3.BufferingHints
+	}
+	if h != nil {
+		if h.SizeInMBs != nil {
 			size = int(*h.SizeInMBs) << 20
 		}
-		if h := m.S3.BufferingHints; h.IntervalInSeconds != nil {
+		if h.IntervalInSeconds != nil {
 			interval = time.Duration(*h.IntervalInSeconds) * time.Second
 		}
 	}

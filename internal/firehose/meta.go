@@ -48,6 +48,9 @@ type streamMeta struct {
 	// given as an S3DestinationConfiguration.
 	S3      *ExtendedS3DestinationConfiguration `json:"s3,omitempty"`
 	PlainS3 bool                                `json:"plainS3,omitempty"`
+	// HTTP is an HTTP endpoint destination (http_destination.go); S3 then holds its
+	// S3Configuration, where failed and backed-up data go.
+	HTTP *HttpEndpointDestinationConfiguration `json:"http,omitempty"`
 
 	DirectPut     *DirectPutSourceConfiguration     `json:"directPut,omitempty"`
 	KinesisSource *KinesisStreamSourceConfiguration `json:"kinesisSource,omitempty"`

@@ -77,6 +77,9 @@ func (s *Service) UpdateDestination(ctx context.Context, in *UpdateDestinationIn
 		if *in.CurrentDeliveryStreamVersionId != m.versionID() {
 			return awserr.Newf(concurrentModification, "Cannot update firehose: %s since the current version id: %s and specified version id: %s do not match", r.Name, m.versionID(), *in.CurrentDeliveryStreamVersionId)
 		}
+		if m.HTTP != nil {
+			return awserr.New(awserr.InvalidArgument, "UpdateDestination of an HttpEndpoint destination is not supported by Freshet.")
+		}
 		if *in.DestinationId != destinationID {
 			return awserr.Newf(awserr.InvalidArgument, "Destination Id %s not found for Firehose %s under account %s.", *in.DestinationId, r.Name, r.Account)
 		}

@@ -1,0 +1,239 @@
+package conformance
+
+import (
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
+	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
+	"github.com/google/go-cmp/cmp"
+)
+
+// fakeEndpoint is a real HTTP server standing in for an HTTP endpoint destination: it
+// records every request (headers, body after Content-Encoding) and answers with reply.
+type fakeEndpoint struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []endpointRequest
+}
+
+type endpointRequest struct {
+	Header http.Header
+	Body   map[string]any
+}
+
+func startFakeEndpoint(t *testing.T, reply func(w http.ResponseWriter, n int, requestID string)) *fakeEndpoint {
+	t.Helper()
+	f := &fakeEndpoint{}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body io.Reader = r.Body
+		if r.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(r.Body)
+			if err != nil {
+				t.Errorf("gzip body: %v", err)
+				return
+			}
+			body = zr
+		}
+		b, _ := io.ReadAll(body)
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Errorf("request body %q: %v", b, err)
+		}
+		f.mu.Lock()
+		f.reqs = append(f.reqs, endpointRequest{Header: r.Header.Clone(), Body: m})
+		n := len(f.reqs)
+		f.mu.Unlock()
+		id, _ := m["requestId"].(string)
+		reply(w, n, id)
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeEndpoint) requests() []endpointRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]endpointRequest(nil), f.reqs...)
+}
+
+// acceptRequest is the answer AWS requires of an endpoint that took a request.
+func acceptRequest(w http.ResponseWriter, requestID string) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"requestId": requestID, "timestamp": 1})
+}
+
+func fhHTTP(url string, retrySeconds int32) *fhtypes.HttpEndpointDestinationConfiguration {
+	return &fhtypes.HttpEndpointDestinationConfiguration{
+		EndpointConfiguration: &fhtypes.HttpEndpointConfiguration{Url: aws.String(url), Name: aws.String("collector")},
+		BufferingHints:        &fhtypes.HttpEndpointBufferingHints{SizeInMBs: aws.Int32(1), IntervalInSeconds: aws.Int32(60)},
+		RetryOptions:          &fhtypes.HttpEndpointRetryOptions{DurationInSeconds: aws.Int32(retrySeconds)},
+		S3Configuration: &fhtypes.S3DestinationConfiguration{
+			BucketARN: aws.String("arn:aws:s3:::b"), RoleARN: aws.String("arn:aws:iam::000000000000:role/firehose"),
+			Prefix: aws.String("backup/"), ErrorOutputPrefix: aws.String("failed/!{firehose:error-output-type}/"),
+		},
+	}
+}
+
+func (e *fhEnv) createHTTPDelivery(t *testing.T, name string, d *fhtypes.HttpEndpointDestinationConfiguration) {
+	t.Helper()
+	_, err := e.Client.CreateDeliveryStream(t.Context(), &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String(name), HttpEndpointDestinationConfiguration: d})
+	if err != nil {
+		t.Fatalf("CreateDeliveryStream %s: %v", name, err)
+	}
+	e.waitActive(t, name)
+}
+
+// TestFirehoseHTTPEndpointDelivery: a buffer is one POST with AWS's body and headers
+// (request id, source ARN, access key, common attributes, gzip); a 200 echoing the request
+// id is success; AllData also backs every record up to S3; Describe shows the endpoint but
+// not its key.
+func TestFirehoseHTTPEndpointDelivery(t *testing.T) {
+	clock := fhClock()
+	ep := startFakeEndpoint(t, func(w http.ResponseWriter, _ int, id string) { acceptRequest(w, id) })
+	e := newFirehoseEnv(t, fhOptions{Now: clock.Now})
+	d := fhHTTP(ep.URL+"/ingest?token=1", 60)
+	d.EndpointConfiguration.AccessKey = aws.String("secret-key")
+	d.RequestConfiguration = &fhtypes.HttpEndpointRequestConfiguration{ContentEncoding: fhtypes.ContentEncodingGzip,
+		CommonAttributes: []fhtypes.HttpEndpointCommonAttribute{{AttributeName: aws.String("env"), AttributeValue: aws.String("test")}}}
+	d.S3BackupMode = fhtypes.HttpEndpointS3BackupModeAllData
+	e.createHTTPDelivery(t, "h", d)
+
+	e.putBatch(t, "h", "rec-1", "rec-2")
+	clock.Advance(60 * time.Second)
+	got := e.shapedObjects(t, "b", 1)
+	if diff := cmp.Diff(map[string]string{"backup/2026/11/26/08/h-1-2026-11-26-08-30-15-<uuid>": "rec-1rec-2"}, got); diff != "" {
+		t.Errorf("backup objects (-want +got):\n%s", diff)
+	}
+	reqs := ep.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want 1", len(reqs))
+	}
+	r := reqs[0]
+	id := r.Header.Get("X-Amz-Firehose-Request-Id")
+	if !uuidRE.MatchString(id) {
+		t.Errorf("X-Amz-Firehose-Request-Id %q", id)
+	}
+	wantHeader := map[string]string{
+		"Content-Type":                     "application/json",
+		"Content-Encoding":                 "gzip",
+		"X-Amz-Firehose-Protocol-Version":  "1.0",
+		"X-Amz-Firehose-Source-Arn":        "arn:aws:firehose:us-east-1:000000000000:deliverystream/h",
+		"X-Amz-Firehose-Access-Key":        "secret-key",
+		"X-Amz-Firehose-Common-Attributes": `{"commonAttributes":{"env":"test"}}`,
+	}
+	gotHeader := map[string]string{}
+	for k := range wantHeader {
+		gotHeader[k] = r.Header.Get(k)
+	}
+	if diff := cmp.Diff(wantHeader, gotHeader); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+	wantBody := map[string]any{"requestId": id, "timestamp": float64(clock.Now().UnixMilli()), "records": []any{
+		map[string]any{"data": base64.StdEncoding.EncodeToString([]byte("rec-1"))},
+		map[string]any{"data": base64.StdEncoding.EncodeToString([]byte("rec-2"))},
+	}}
+	if diff := cmp.Diff(wantBody, r.Body); diff != "" {
+		t.Errorf("body (-want +got):\n%s", diff)
+	}
+
+	out, err := e.Client.DescribeDeliveryStream(t.Context(), &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("h")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hd := out.DeliveryStreamDescription.Destinations[0].HttpEndpointDestinationDescription
+	if hd == nil || aws.ToString(hd.EndpointConfiguration.Url) != ep.URL+"/ingest?token=1" || aws.ToString(hd.EndpointConfiguration.Name) != "collector" ||
+		hd.S3BackupMode != fhtypes.HttpEndpointS3BackupModeAllData || aws.ToString(hd.S3DestinationDescription.BucketARN) != "arn:aws:s3:::b" ||
+		hd.RequestConfiguration.ContentEncoding != fhtypes.ContentEncodingGzip || aws.ToInt32(hd.RetryOptions.DurationInSeconds) != 60 {
+		t.Errorf("HttpEndpointDestinationDescription %+v", hd)
+	}
+}
+
+// TestFirehoseHTTPEndpointRetries: failures (a 500, a 200 with another request id, a 200
+// that is not JSON) are retried with the same request id until one succeeds; nothing is
+// written to the error output.
+func TestFirehoseHTTPEndpointRetries(t *testing.T) {
+	clock := fhClock()
+	ep := startFakeEndpoint(t, func(w http.ResponseWriter, n int, id string) {
+		switch n {
+		case 1:
+			w.WriteHeader(500)
+		case 2:
+			acceptRequest(w, "another-id")
+		case 3:
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte("not json"))
+		default:
+			acceptRequest(w, id)
+		}
+	})
+	e := newFirehoseEnv(t, fhOptions{Now: clock.Now})
+	e.createHTTPDelivery(t, "r", fhHTTP(ep.URL, 60))
+	e.putBatch(t, "r", "x")
+	clock.Advance(60 * time.Second)
+	waitFor(t, "4 requests", func() bool { return len(ep.requests()) >= 4 })
+	// The next buffer is a new request: the fourth one succeeded.
+	e.putBatch(t, "r", "y")
+	clock.Advance(60 * time.Second)
+	waitFor(t, "5 requests", func() bool { return len(ep.requests()) >= 5 })
+	reqs := ep.requests()
+	id := reqs[0].Header.Get("X-Amz-Firehose-Request-Id")
+	for i, r := range reqs[:4] {
+		if r.Header.Get("X-Amz-Firehose-Request-Id") != id || r.Body["requestId"] != id {
+			t.Errorf("attempt %d: request id %q (body %v), want %q", i+1, r.Header.Get("X-Amz-Firehose-Request-Id"), r.Body["requestId"], id)
+		}
+	}
+	if next := reqs[4].Header.Get("X-Amz-Firehose-Request-Id"); next == id || !uuidRE.MatchString(next) {
+		t.Errorf("next buffer's request id %q", next)
+	}
+	if objs := dirObjects(t, e.Dir, "b"); len(objs) != 0 {
+		t.Errorf("objects written: %v", objs)
+	}
+}
+
+// TestFirehoseHTTPEndpointFailure: once RetryOptions.DurationInSeconds has passed since the
+// first attempt, the records go to S3 as error documents under the error output prefix,
+// error output type http-endpoint-failed.
+func TestFirehoseHTTPEndpointFailure(t *testing.T) {
+	clock := fhClock()
+	ep := startFakeEndpoint(t, func(w http.ResponseWriter, _ int, _ string) {
+		clock.Advance(20 * time.Second) // each attempt takes 20 s of the retry duration
+		w.WriteHeader(503)
+		w.Write([]byte("busy"))
+	})
+	e := newFirehoseEnv(t, fhOptions{Now: clock.Now})
+	e.createHTTPDelivery(t, "f", fhHTTP(ep.URL, 30))
+	e.putBatch(t, "f", "lost-1", "lost-2")
+	clock.Advance(60 * time.Second)
+	got := e.shapedObjects(t, "b", 1)
+	key := "failed/http-endpoint-failed/2026/11/26/08/f-1-2026-11-26-08-30-15-<uuid>"
+	docs := errorDocs(t, got[key])
+	if len(docs) != 2 {
+		t.Fatalf("objects %v", got)
+	}
+	for i, doc := range docs {
+		want := map[string]any{"attemptsMade": 2.0, "errorCode": "HttpEndpoint.DestinationException",
+			"errorMessage":           "The following response was received from the endpoint destination. 503: busy",
+			"rawData":                base64.StdEncoding.EncodeToString([]byte([]string{"lost-1", "lost-2"}[i])),
+			"arrivalTimestamp":       float64(time.Date(2026, 11, 26, 8, 30, 15, 250e6, time.UTC).UnixMilli()),
+			"attemptEndingTimestamp": float64(clock.Now().UnixMilli())}
+		if diff := cmp.Diff(want, doc); diff != "" {
+			t.Errorf("document %d (-want +got):\n%s", i, diff)
+		}
+	}
+	if n := len(ep.requests()); n != 2 {
+		t.Errorf("%d attempts, want 2", n)
+	}
+	if !strings.HasPrefix(got[key], `{"attemptsMade":2,`) {
+		t.Errorf("document order: %s", got[key])
+	}
+}
