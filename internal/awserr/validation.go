@@ -148,6 +148,10 @@ func (v *Validator) List(path string, n int, present, required bool, min, max in
 	}
 }
 
+// Full reports whether as many violations are collected as a message lists: later checks
+// can add nothing, so a caller looping over millions of list members may stop.
+func (v *Validator) Full() bool { return len(v.errs) >= maxValidationErrors }
+
 // Err returns the ValidationException for what was collected, or nil.
 func (v *Validator) Err() error {
 	if len(v.errs) == 0 {

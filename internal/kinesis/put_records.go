@@ -188,6 +188,9 @@ func validatePutRecords(in *PutRecordsInput) error {
 	}
 	v.List("records", n, in.Records != nil, true, 1, maxPutRecords, rendered)
 	for i := range in.Records {
+		if v.Full() {
+			break // a list of millions of invalid records: the rest cannot show
+		}
 		e := &in.Records[i]
 		if entryValid(e.PartitionKey, e.ExplicitHashKey, e.Data) {
 			continue // the common case: no per-record paths to build
