@@ -514,3 +514,45 @@ func TestSubscriptionEndsWithConsumer(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionEventBound: an event holds at most 1 MiB of data and partition keys; the
+// rest follows in the next events, MillisBehindLatest saying the first was behind.
+func TestSubscriptionEventBound(t *testing.T) {
+	e := newSubEnv(t, 1, Options{})
+	c := e.register(t, "c")
+	for range 3 {
+		entries := make([]PutRecordsRequestEntry, 500)
+		for i := range entries {
+			entries[i] = PutRecordsRequestEntry{PartitionKey: grPtr("k"), Data: make([]byte, 1023)}
+		}
+		if _, err := e.s.PutRecords(e.ctx, &PutRecordsInput{StreamName: grPtr("s"), Records: entries}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.advance(time.Second) // the records arrived a second ago
+	sub, err := e.subscribe(t, c, "0", iterTrimHorizon, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for total < 1500 {
+		ev, err := sub.Next(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		bytes := 0
+		for _, r := range ev.Records {
+			bytes += len(r.Data) + len(r.PartitionKey)
+		}
+		if bytes > eventMaxBytes {
+			t.Fatalf("event of %d bytes", bytes)
+		}
+		if total == 0 && (len(ev.Records) != eventMaxBytes/1024 || ev.MillisBehindLatest < 1000) {
+			t.Fatalf("first event: %d records, %d ms behind; want %d records, at least 1000 ms", len(ev.Records), ev.MillisBehindLatest, eventMaxBytes/1024)
+		}
+		total += len(ev.Records)
+	}
+	if total != 1500 {
+		t.Fatalf("%d records, want 1500", total)
+	}
+}
