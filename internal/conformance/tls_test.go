@@ -164,6 +164,31 @@ func TestTLSOnePort(t *testing.T) {
 			}
 		})
 	}
+	t.Run("h2 over TLS without ALPN", func(t *testing.T) {
+		// What the Java SDK v2 does by default (ProtocolNegotiation.ASSUME_PROTOCOL): TLS
+		// with no ALPN, then HTTP/2 with prior knowledge. The transport believes it is in
+		// cleartext and speaks h2c over the TLS connection its dialer made.
+		protos := protocols(false, false, true)
+		tr := &http.Transport{Protocols: &protos, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			d := tls.Dialer{Config: &tls.Config{RootCAs: e.pool, ServerName: "127.0.0.1"}}
+			return d.DialContext(ctx, network, addr)
+		}}
+		t.Cleanup(tr.CloseIdleConnections)
+		rec := &protoRecorder{base: bufferedBody{tr}, protos: map[string]bool{}}
+		c := kinesis.New(kinesis.Options{
+			Region:       "us-east-1",
+			BaseEndpoint: aws.String("http://" + e.addr),
+			Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+			Retryer:      aws.NopRetryer{},
+			HTTPClient:   &http.Client{Transport: rec},
+		})
+		if _, err := c.ListStreams(t.Context(), &kinesis.ListStreamsInput{}); err != nil {
+			t.Fatalf("ListStreams: %v", err)
+		}
+		if got := rec.seen(); got != "HTTP/2.0 TLS" {
+			t.Errorf("answered over %s, want HTTP/2.0 TLS", got)
+		}
+	})
 	t.Run("untrusted", func(t *testing.T) {
 		c, _ := e.tlsClient(t, "https", protocols(true, true, false), x509.NewCertPool())
 		_, err := c.ListStreams(t.Context(), &kinesis.ListStreamsInput{})

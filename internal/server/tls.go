@@ -2,7 +2,8 @@ package server
 
 // TLS on the one port: when Config.TLS is set, each connection's first byte says whether it
 // is a TLS handshake (0x16, a handshake record) or cleartext HTTP/1.1 or h2c, so https://
-// and http:// endpoints share the port. TLS connections negotiate h2 or http/1.1 by ALPN.
+// and http:// endpoints share the port. TLS connections negotiate h2 or http/1.1 by ALPN, or,
+// offering no ALPN, are told apart by the HTTP/2 preface.
 
 import (
 	"context"
@@ -46,8 +47,7 @@ func serverTLSConfig(c *tls.Config) *tls.Config {
 
 // sniffListener accepts TLS and cleartext connections on one listener. A background loop
 // accepts; a goroutine per new connection waits for its first byte, so a client that sends
-// nothing holds only its own goroutine (until sniffTimeout), never Accept. The *tls.Conn it
-// hands out is what http.Server expects of TLS: it runs the handshake and picks h2 by ALPN.
+// nothing holds only its own goroutine (until sniffTimeout), never Accept.
 type sniffListener struct {
 	net.Listener
 	tls     *tls.Config
@@ -113,28 +113,48 @@ func (l *sniffListener) acceptLoop() {
 	}
 }
 
-// sniff waits for c's first byte and hands c to Accept, wrapped in TLS if it starts a
-// handshake.
+// sniff waits for c's first byte and hands c to Accept, after the TLS handshake if it
+// starts one.
 func (l *sniffListener) sniff(c net.Conn) {
 	defer l.wg.Done()
 	_ = c.SetReadDeadline(time.Now().Add(sniffTimeout))
 	stop := context.AfterFunc(l.ctx, func() { _ = c.SetReadDeadline(time.Now()) })
-	var first [1]byte
-	_, err := c.Read(first[:])
+	conn, err := l.open(c)
 	if !stop() || err != nil {
-		c.Close() // closing, or the client sent nothing in time
+		c.Close() // closing, or the client sent nothing (or no handshake) in time
 		return
 	}
 	_ = c.SetReadDeadline(time.Time{})
-	var conn net.Conn = &peekedConn{Conn: c, first: first[0], peeked: true}
-	if first[0] == tlsRecordHandshake {
-		conn = tls.Server(conn, l.tls)
-	}
 	select {
 	case l.conns <- conn:
 	case <-l.ctx.Done():
 		c.Close()
 	}
+}
+
+// open reads c's first byte. Cleartext is handed out with that byte given back. A TLS
+// handshake is completed here: when ALPN chose a protocol the *tls.Conn goes to
+// http.Server, which serves h2 or HTTP/1.1 by it; without ALPN the client may well speak
+// HTTP/2 (the Java SDK v2's Netty client assumes it over TLS by default), which http.Server
+// recognises only on a connection it does not see as TLS, by the HTTP/2 preface. So such a
+// connection is handed out as a plain net.Conn.
+func (l *sniffListener) open(c net.Conn) (net.Conn, error) {
+	var first [1]byte
+	if _, err := c.Read(first[:]); err != nil {
+		return nil, err
+	}
+	var conn net.Conn = &peekedConn{Conn: c, first: first[0], peeked: true}
+	if first[0] != tlsRecordHandshake {
+		return conn, nil
+	}
+	tc := tls.Server(conn, l.tls)
+	if err := tc.Handshake(); err != nil {
+		return nil, err
+	}
+	if tc.ConnectionState().NegotiatedProtocol == "" {
+		return struct{ net.Conn }{tc}, nil
+	}
+	return tc, nil
 }
 
 // peekedConn gives back the byte read to sniff the connection before the rest.

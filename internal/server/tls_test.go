@@ -128,36 +128,66 @@ func TestSniffListenerRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := newSniffListener(inner, &tls.Config{})
+	cert, _, err := SelfSignedCertificate("", nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newSniffListener(inner, serverTLSConfig(&tls.Config{Certificates: []tls.Certificate{cert}}))
 	defer l.Close()
 	silent, err := net.Dial("tcp", inner.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer silent.Close()
-	for _, first := range []byte{'P', 0x16} {
-		c, err := net.Dial("tcp", inner.Addr().String())
+
+	c, err := net.Dial("tcp", inner.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("Px")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	if _, isTLS := got.(*tls.Conn); isTLS {
+		t.Errorf("cleartext handed out as %T", got)
+	}
+	b := make([]byte, 2)
+	if _, err := io.ReadFull(got, b); err != nil || string(b) != "Px" {
+		t.Errorf("read %q, %v; want the bytes sent", b, err)
+	}
+
+	// A TLS client that negotiates h2 by ALPN gets a *tls.Conn (http.Server serves h2 by
+	// it); one that offers no ALPN (the Java SDK's default) a plain connection, so that
+	// http.Server tells HTTP/2 from HTTP/1.1 by the preface.
+	for _, alpn := range [][]string{{"h2"}, nil} {
+		raw, err := net.Dial("tcp", inner.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
-		if _, err := c.Write([]byte{first, 'x'}); err != nil {
-			t.Fatal(err)
-		}
+		defer raw.Close()
+		tc := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, NextProtos: alpn})
+		handshake := make(chan error, 1)
+		go func() { handshake <- tc.Handshake() }()
 		got, err := l.Accept()
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer got.Close()
-		_, isTLS := got.(*tls.Conn)
-		if isTLS != (first == 0x16) {
-			t.Errorf("first byte %#x: handed out a %T", first, got)
+		if err := <-handshake; err != nil {
+			t.Fatalf("ALPN %v: handshake: %v", alpn, err)
 		}
-		if !isTLS {
-			b := make([]byte, 2)
-			if _, err := io.ReadFull(got, b); err != nil || string(b) != "Px" {
-				t.Errorf("read %q, %v; want the bytes sent", b, err)
-			}
+		if _, isTLS := got.(*tls.Conn); isTLS != (alpn != nil) {
+			t.Errorf("ALPN %v: handed out a %T", alpn, got)
+		}
+		go tc.Write([]byte("hi"))
+		b := make([]byte, 2)
+		if _, err := io.ReadFull(got, b); err != nil || string(b) != "hi" {
+			t.Errorf("ALPN %v: read %q, %v; want the bytes sent", alpn, b, err)
 		}
 	}
 }
