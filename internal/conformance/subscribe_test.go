@@ -388,3 +388,45 @@ func BenchmarkSubscribeToShardLatency(b *testing.B) {
 	b.ReportMetric(q(0.5), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
 }
+
+// BenchmarkSubscribeToShardCatchUp measures how fast a subscription delivers a backlog
+// through the SDK: 100,000 records of 100 bytes written first, read from TRIM_HORIZON.
+func BenchmarkSubscribeToShardCatchUp(b *testing.B) {
+	e := newEnv(b, envOptions{})
+	ctx := b.Context()
+	if _, err := e.Client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("cu"), ShardCount: aws.Int32(1)}); err != nil {
+		b.Fatal(err)
+	}
+	const records = 100_000
+	entries := make([]types.PutRecordsRequestEntry, 500)
+	for i := range entries {
+		entries[i] = types.PutRecordsRequestEntry{PartitionKey: aws.String("k"), Data: make([]byte, 100)}
+	}
+	for range records / 500 {
+		if _, err := e.Client.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("cu"), Records: entries}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(records * 100)
+	n := 0
+	for b.Loop() {
+		out, err := e.Client.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: aws.String(setARN("cu")), ConsumerName: aws.String(fmt.Sprintf("c%d", n))})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+		es, err := subStream(b, e, *out.Consumer.ConsumerARN, "0", trimHorizon())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got, _, _, err := subEvents(b, es, records); err != nil || len(got) != records {
+			b.Fatalf("%d records: %v", len(got), err)
+		}
+		es.Close()
+		// Stay under the 20 consumers of a stream.
+		if _, err := e.Client.DeregisterStreamConsumer(ctx, &kinesis.DeregisterStreamConsumerInput{ConsumerARN: out.Consumer.ConsumerARN}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(records*b.N)/b.Elapsed().Seconds(), "records/s")
+}
