@@ -97,7 +97,7 @@ for t in $targets; do
 	startup[$t]=$(first_answer "$port")
 	echo "== $t (pid $pid): first answer $((startup[$t])) ms after start" >&2
 	if "$bin" bench --endpoint "http://127.0.0.1:$port" --label "$t" --pid "$pid" --phases "$phases" \
-		--duration "$duration" --json "$@" >"$work/$t.json"; then
+		--startup-ms "${startup[$t]}" --duration "$duration" --json "$@" >"$work/$t.json"; then
 		results+=("$work/$t.json")
 	else
 		echo "== $t: the run failed or did not verify (see above)" >&2
@@ -109,6 +109,3 @@ done
 
 echo
 "$bin" bench --compare "${results[@]}"
-printf '%24s' "first answer (ms)"
-for t in $targets; do printf '%16s' "${startup[$t]:-—}"; done
-echo

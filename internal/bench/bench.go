@@ -44,6 +44,9 @@ type Config struct {
 	PID int
 	// Label names the target in the report (default: the endpoint).
 	Label string
+	// StartupMs, when not 0, is how soon the server answered its first request after it
+	// was started, as the caller measured it; it is only reported.
+	StartupMs float64
 }
 
 // HeaderSize is the smallest record: every record starts with the run id, the producer, its
@@ -123,6 +126,7 @@ type Result struct {
 	Batch     int     `json:"batch"`
 	Size      int     `json:"size"`
 	CreateSec float64 `json:"create_seconds"` // CreateStream until ACTIVE
+	StartupMs float64 `json:"startup_ms,omitempty"`
 
 	Put     *PutResult     `json:"put,omitempty"`
 	Drain   *DrainResult   `json:"drain,omitempty"`
@@ -207,7 +211,7 @@ func Run(ctx context.Context, cfg Config, out Output) (*Result, error) {
 	rand.Read(rid[:])
 	stream := "freshet-bench-" + time.Now().UTC().Format("20060102-150405") + "-" + hex.EncodeToString(rid[:3])
 	res := &Result{Label: cfg.Label, Endpoint: cfg.Endpoint, Stream: stream, Shards: cfg.Shards,
-		Producers: cfg.Producers, Batch: cfg.Batch, Size: cfg.Size}
+		Producers: cfg.Producers, Batch: cfg.Batch, Size: cfg.Size, StartupMs: cfg.StartupMs}
 	var mem *memorySampler
 	if cfg.PID != 0 {
 		var err error

@@ -96,6 +96,20 @@ func TestRunAgainstFreshet(t *testing.T) {
 	}
 }
 
+// TestRunEFOLatency measures put-to-read latency through SubscribeToShard streams.
+func TestRunEFOLatency(t *testing.T) {
+	url := benchServer(t)
+	var progress bytes.Buffer
+	res, err := Run(t.Context(), Config{Endpoint: url, Shards: 2, Phases: []string{"latency"}, EFO: true,
+		LatencyRate: 100, LatencyDuration: 300 * time.Millisecond}, Output{Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := res.Latency; l.Mode != "efo" || l.Sent != 30 || l.Received != l.Sent || l.Errors != 0 || l.Latency.P50 <= 0 {
+		t.Errorf("latency: %+v\n%s", l, progress.String())
+	}
+}
+
 // TestParseOnlyBaseline runs the put phase against the parse-only server.
 func TestParseOnlyBaseline(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

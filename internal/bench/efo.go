@@ -17,11 +17,16 @@ import (
 // stream is what the SDK does; a lean client would prove nothing about SDK users).
 func (r *runState) latencyEFO(ctx context.Context) (*LatencyResult, error) {
 	cfg := r.cfg
-	sdk := kinesis.New(kinesis.Options{
-		Region:       cfg.Region,
-		BaseEndpoint: aws.String(cfg.Endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, cfg.Session),
-	})
+	// One client per event stream: the SDK's event-stream decoder is shared by a client's
+	// streams, and two streams decoding at once race (smithy-go v1.28.9, seen with -race).
+	newSDK := func() *kinesis.Client {
+		return kinesis.New(kinesis.Options{
+			Region:       cfg.Region,
+			BaseEndpoint: aws.String(cfg.Endpoint),
+			Credentials:  credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, cfg.Session),
+		})
+	}
+	sdk := newSDK()
 	sum, err := sdk.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(r.stream)})
 	if err != nil {
 		return nil, err
@@ -61,7 +66,7 @@ func (r *runState) latencyEFO(ctx context.Context) (*LatencyResult, error) {
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, sh := range shards {
-		out, err := sdk.SubscribeToShard(subCtx, &kinesis.SubscribeToShardInput{ConsumerARN: consumer, ShardId: aws.String(sh.ShardId),
+		out, err := newSDK().SubscribeToShard(subCtx, &kinesis.SubscribeToShardInput{ConsumerARN: consumer, ShardId: aws.String(sh.ShardId),
 			StartingPosition: &types.StartingPosition{Type: types.ShardIteratorTypeLatest}})
 		if err != nil {
 			cancel()
@@ -85,6 +90,7 @@ func (r *runState) latencyEFO(ctx context.Context) (*LatencyResult, error) {
 			}
 			if err := stream.Err(); err != nil && subCtx.Err() == nil {
 				l.errors.Add(1)
+				r.p.line("SubscribeToShard %s: %v", sh.ShardId, err)
 			}
 		})
 	}

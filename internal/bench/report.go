@@ -15,6 +15,9 @@ func WriteTable(w io.Writer, r *Result) error {
 	row := func(k, format string, args ...any) { fmt.Fprintf(tw, "%s\t%s\n", k, fmt.Sprintf(format, args...)) }
 	row("target", "%s (%s)", r.Label, r.Endpoint)
 	row("stream", "%s, %d shards, ACTIVE after %.2f s", r.Stream, r.Shards, r.CreateSec)
+	if r.StartupMs != 0 {
+		row("server start", "first answer %.0f ms after start", r.StartupMs)
+	}
 	if p := r.Put; p != nil {
 		row("put", "%s records/s, %.1f MiB/s (%d producers × %d records × %d B, %s records in %.1f s)",
 			fmtCount(int64(p.RecordsPerSec)), p.MiBPerSec, r.Producers, r.Batch, r.Size, fmtCount(p.Records), p.Seconds)
@@ -162,6 +165,12 @@ func WriteComparison(w io.Writer, rs []*Result, baseline, reference string) erro
 			return f(r.Memory)
 		}
 	}
+	row("first answer after start (ms)", func(r *Result) string {
+		if r.StartupMs == 0 {
+			return na
+		}
+		return fmt.Sprintf("%.0f", r.StartupMs)
+	})
 	row("memory idle (MiB)", mem(func(m *MemoryResult) string { return fmt.Sprintf("%.0f", m.IdleMiB) }))
 	row("memory peak (MiB)", mem(func(m *MemoryResult) string { return fmt.Sprintf("%.0f", max(m.PeakMiB, m.HWMMiB)) }))
 	if err := tw.Flush(); err != nil {
