@@ -288,7 +288,7 @@ func run(ctx context.Context, cfg Config, logOut io.Writer, ready chan<- string)
 			AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, PathStyle: cfg.S3PathStyle})
 	}
 	fh := firehose.New(firehose.Options{Store: st, Objects: objects, StateDelay: cfg.StateDelay, Logger: log,
-		HTTP: httpout.New(), LambdaEndpoints: cfg.LambdaEndpoints})
+		HTTP: httpout.New(), LambdaEndpoints: cfg.LambdaEndpoints, Kinesis: k})
 	if err := fh.Start(ctx); err != nil {
 		return err
 	}

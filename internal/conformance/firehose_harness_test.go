@@ -76,7 +76,7 @@ func newFirehoseEnv(t testing.TB, o fhOptions) *fhEnv {
 		o.Objects = ffirehose.DirStore{Root: e.Dir}
 	}
 	e.Svc = ffirehose.New(ffirehose.Options{Store: st, Objects: o.Objects, Now: o.Now, StateDelay: o.StateDelay,
-		Stages: o.Stages, HTTP: o.HTTP, LambdaEndpoints: o.LambdaEndpoints, Retention: o.Retention, Tick: 10 * time.Millisecond, RetryMin: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond})
+		Stages: o.Stages, HTTP: o.HTTP, LambdaEndpoints: o.LambdaEndpoints, Kinesis: k, Retention: o.Retention, Tick: 10 * time.Millisecond, RetryMin: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond})
 	if err := e.Svc.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -85,10 +85,13 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 	if in.DeliveryStreamType != nil {
 		typ = *in.DeliveryStreamType
 	}
-	if typ != typeDirectPut {
+	if typ == typeKinesisSource {
+		if err := s.checkKinesisSource(ctx, in.KinesisStreamSourceConfiguration); err != nil {
+			return nil, err
+		}
+	} else if typ != typeDirectPut {
 		return nil, awserr.Newf(awserr.InvalidArgument, "DeliveryStreamType %s is not supported by Freshet.", typ)
-	}
-	if in.KinesisStreamSourceConfiguration != nil {
+	} else if in.KinesisStreamSourceConfiguration != nil {
 		return nil, awserr.New(awserr.InvalidArgument, "KinesisStreamSourceConfiguration is only allowed for KinesisStreamAsSource delivery streams.")
 	}
 	others := 0
@@ -120,7 +123,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 	m := &streamMeta{
 		ID: newID(), Name: r.Name, Account: r.Account, Region: r.Region, Type: typ,
 		Status: statusActive, CreatedMs: now.UnixMilli(), Version: 1,
-		DirectPut: in.DirectPutSourceConfiguration,
+		DirectPut: in.DirectPutSourceConfiguration, KinesisSource: in.KinesisStreamSourceConfiguration,
 	}
 	if s.opts.StateDelay > 0 {
 		m.Status, m.StatusUntil = statusCreating, now.Add(s.opts.StateDelay).UnixMilli()

@@ -58,7 +58,8 @@ type DestinationDescription struct {
 }
 
 type SourceDescription struct {
-	DirectPutSourceDescription *DirectPutSourceConfiguration `json:"DirectPutSourceDescription,omitempty"`
+	DirectPutSourceDescription     *DirectPutSourceConfiguration   `json:"DirectPutSourceDescription,omitempty"`
+	KinesisStreamSourceDescription *KinesisStreamSourceDescription `json:"KinesisStreamSourceDescription,omitempty"`
 }
 
 func (s *Service) DescribeDeliveryStream(ctx context.Context, in *DescribeDeliveryStreamInput) (*DescribeDeliveryStreamOutput, error) {
@@ -99,6 +100,10 @@ func (s *Service) DescribeDeliveryStream(ctx context.Context, in *DescribeDelive
 	}
 	if m.DirectPut != nil {
 		d.Source = &SourceDescription{DirectPutSourceDescription: m.DirectPut}
+	}
+	if k := m.KinesisSource; k != nil {
+		d.Source = &SourceDescription{KinesisStreamSourceDescription: &KinesisStreamSourceDescription{
+			DeliveryStartTimestamp: &created, KinesisStreamARN: k.KinesisStreamARN, RoleARN: k.RoleARN}}
 	}
 	if in.ExclusiveStartDestinationId == nil || *in.ExclusiveStartDestinationId != destinationID {
 		d.Destinations = append(d.Destinations, describeDestination(m))

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -37,6 +38,9 @@ type Options struct {
 	// LambdaEndpoints maps a Lambda function ARN to the base URL of an endpoint speaking
 	// the Lambda Invoke API; the key "*" serves every other ARN.
 	LambdaEndpoints map[string]string
+	// Kinesis is the Kinesis service KinesisStreamAsSource delivery streams read (nil: that
+	// type is refused).
+	Kinesis *kinesis.Service
 }
 
 // Service is Amazon Data Firehose over one store.

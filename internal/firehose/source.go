@@ -28,6 +28,8 @@ func (s *Service) source(m *streamMeta) (Source, error) {
 	switch m.Type {
 	case typeDirectPut:
 		return &logSource{store: s.store, log: m.logName()}, nil
+	case typeKinesisSource:
+		return s.kinesisSourceOf(m)
 	}
 	return nil, fmt.Errorf("delivery stream %s: source %s is not supported", m.Name, m.Type)
 }
