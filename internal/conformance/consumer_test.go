@@ -79,6 +79,18 @@ func TestStreamConsumerLifecycle(t *testing.T) {
 		t.Fatalf("DescribeStreamConsumer (-want +got):\n%s", diff)
 	}
 
+	consumerCount := func() int32 {
+		t.Helper()
+		out, err := e.Client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("cs")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToInt32(out.StreamDescriptionSummary.ConsumerCount)
+	}
+	if n := consumerCount(); n != 1 {
+		t.Fatalf("ConsumerCount %d with one ACTIVE consumer, want 1", n)
+	}
+
 	if _, err := e.Client.DeregisterStreamConsumer(ctx, &kinesis.DeregisterStreamConsumerInput{ConsumerARN: c.ConsumerARN}); err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +106,9 @@ func TestStreamConsumerLifecycle(t *testing.T) {
 	clock.Advance(time.Minute)
 	_, err = e.Client.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{ConsumerARN: c.ConsumerARN})
 	wantError(t, err, "ResourceNotFoundException", "Consumer c1 under stream cs under account 000000000000 not found.")
+	if n := consumerCount(); n != 0 {
+		t.Fatalf("ConsumerCount %d after deregistration, want 0", n)
+	}
 
 	// A new registration of the name has a new ARN; the old ARN stays unknown.
 	clock.Advance(time.Second)

@@ -8,8 +8,9 @@ package kinesis
 //     throughput and record distribution strategy.
 //
 // Differences from AWS:
-//   - ChannelCount and ConsumerCount are always 0 (channels and enhanced fan-out consumers
-//     are not implemented).
+//   - ChannelCount is always 0 (channels are not implemented).
+//   - ConsumerCount counts registered consumers in any status until their deregistration
+//     has completed (AWS does not document whether CREATING and DELETING ones count).
 
 import (
 	"context"
@@ -66,7 +67,15 @@ func (s *Service) DescribeStreamSummary(ctx context.Context, in *DescribeStreamS
 		return nil, err
 	}
 	mode := m.Mode
+	now := s.now()
+	consumers := 0
+	for i := range m.Consumers {
+		if m.Consumers[i].status(now) != "" {
+			consumers++
+		}
+	}
 	out := StreamDescriptionSummary{
+		ConsumerCount:              consumers,
 		EncryptionType:             m.EncryptionType,
 		EnhancedMonitoring:         []EnhancedMetrics{{ShardLevelMetrics: nonNil(m.ShardLevelMetrics)}},
 		MaxRecordSizeInKiB:         m.MaxRecordSizeKiB,
@@ -78,7 +87,7 @@ func (s *Service) DescribeStreamSummary(ctx context.Context, in *DescribeStreamS
 		StreamId:                   m.ID,
 		StreamModeDetails:          StreamModeDetails{StreamMode: &mode},
 		StreamName:                 m.Name,
-		StreamStatus:               m.status(s.now()),
+		StreamStatus:               m.status(now),
 	}
 	if m.KeyID != "" {
 		out.KeyId = &m.KeyID
