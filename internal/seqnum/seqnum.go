@@ -36,8 +36,8 @@ func (n Num) String() string {
 
 // Strings renders n and the count-1 numbers after it in its shard (Index+1, Index+2, …):
 // the sequence numbers of consecutive records of one batch. Each next number is the last
-// plus 2^80 (one more Index), added in base 10^19, so the whole run costs about one String
-// in divisions and three allocations instead of count.
+// plus 2^80 (one more Index), added digit by digit to the last one's decimal text, so the
+// whole run costs one String and three allocations instead of count of each.
 func (n Num) Strings(count int) []string {
 	if count <= 0 {
 		return nil
@@ -51,33 +51,48 @@ func (n Num) Strings(count int) []string {
 		}
 		return out
 	}
-	p := n.parts()
+	// The digits sit right-aligned in buf, from start; every number is at least 2^185 > 10^55,
+	// so it has more digits than the step.
+	var buf [maxDigits + 1]byte
+	var tmp [maxDigits]byte
+	first := appendDecimal(tmp[:0], n.parts())
+	start := len(buf) - len(first)
+	copy(buf[start:], first)
 	ends := make([]int, count)
 	var sb strings.Builder
-	sb.Grow(count * maxDigits)
-	var buf [maxDigits]byte
+	sb.Grow(count * (len(buf) - start))
 	for i := range count {
 		if i > 0 {
-			p[2] += indexStep[2] // both below 10^19: no overflow of 64 bits
-			if p[2] >= chunk {
-				p[2] -= chunk
-				p[1]++
+			var carry byte
+			k := len(buf) - 1
+			for j := len(indexStepDigits) - 1; j >= 0; j-- {
+				v := buf[k] - '0' + indexStepDigits[j] - '0' + carry
+				carry = v / 10
+				buf[k] = '0' + v - carry*10
+				k--
 			}
-			p[1] += indexStep[1]
-			if p[1] >= chunk {
-				p[1] -= chunk
-				p[0]++
+			for ; carry != 0; k-- {
+				if k < start {
+					start = k
+					buf[k] = '0'
+				}
+				v := buf[k] - '0' + 1
+				carry = v / 10
+				buf[k] = '0' + v - carry*10
 			}
 		}
-		sb.Write(appendDecimal(buf[:0], p))
+		sb.Write(buf[start:])
 		ends[i] = sb.Len()
 	}
-	all, start := sb.String(), 0
+	all, from := sb.String(), 0
 	for i, end := range ends {
-		out[i], start = all[start:end], end
+		out[i], from = all[from:end], end
 	}
 	return out
 }
+
+// indexStepDigits is 2^80, the weight of Index's lowest bit, in decimal.
+const indexStepDigits = "1208925819614629174706176"
 
 const (
 	// chunk is the base the number is rendered in: 10^19, the largest power of 10 below 2^64.
@@ -85,9 +100,6 @@ const (
 	// maxDigits bounds a rendered number: it is below 2^188 < 10^57.
 	maxDigits = 57
 )
-
-// indexStep is 2^80, the weight of Index's lowest bit, in base 10^19.
-var indexStep = [3]uint64{0, 120892, 5819614629174706176}
 
 // parts returns the number's 188 bits in base 10^19, most significant first.
 func (n Num) parts() [3]uint64 {
