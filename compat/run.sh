@@ -16,7 +16,15 @@ export FRESHET_BIN
 
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(awscli python js java)
+# One venv for the two Python suites (the same pins).
 times=()
+if [[ " ${suites[*]} " == *" awscli "* || " ${suites[*]} " == *" python "* ]]; then
+  start=$SECONDS
+  export COMPAT_VENV=$tmp/venv
+  "${PYTHON:-python3}" -m venv "$COMPAT_VENV"
+  "$COMPAT_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$here/awscli/requirements.txt"
+  times+=("python venv (pip install): $((SECONDS - start)) s")
+fi
 for s in "${suites[@]}"; do
   echo "=== compat/$s"
   start=$SECONDS

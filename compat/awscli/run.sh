@@ -5,14 +5,18 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"${PYTHON:-python3}" -m venv "$tmp/venv"
-# pip compiles the packages as it installs them: each aws process then starts from .pyc.
-"$tmp/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+# compat/run.sh makes one venv for both Python suites (COMPAT_VENV); alone, make our own.
+venv=${COMPAT_VENV:-$tmp/venv}
+if [ -z "${COMPAT_VENV:-}" ]; then
+  "${PYTHON:-python3}" -m venv "$venv"
+  # pip compiles the packages as it installs them: each aws process then starts from .pyc.
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+fi
 # The suite's own modules are not worth a __pycache__ in the work tree.
 export PYTHONDONTWRITEBYTECODE=1
 cd "$here"
 rc=0
-"$tmp/venv/bin/python" -m pytest -p no:cacheprovider -q -n 2 --durations=5 "$@" || rc=$?
+"$venv/bin/python" -m pytest -p no:cacheprovider -q -n 2 --durations=5 "$@" || rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "compat/awscli: pytest ran no tests" >&2
   exit 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # boto3 and AWS CLI v2 compatibility suite. boto3 and pytest come from PyPI into a
-# throwaway venv, pinned by compat/awscli/requirements.txt (one set of Python pins for both
-# Python suites). The AWS CLI v2 is not on PyPI (its `awscli` there is v1): it comes from
+# throwaway venv (compat/run.sh's COMPAT_VENV, shared with compat/awscli), pinned by
+# compat/awscli/requirements.txt: one set of Python pins for both Python suites. The AWS CLI v2 is not on PyPI (its `awscli` there is v1): it comes from
 # Debian (`apt-get install awscli`, 2.9.19 on bookworm) unless AWS_CLI_V2 names one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,12 +20,15 @@ if ! "$AWS_CLI_V2" --version 2>/dev/null | grep -q '^aws-cli/2\.'; then
   fi
 fi
 
-"${PYTHON:-python3}" -m venv "$tmp/venv"
-"$tmp/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/../awscli/requirements.txt"
+venv=${COMPAT_VENV:-$tmp/venv}
+if [ -z "${COMPAT_VENV:-}" ]; then
+  "${PYTHON:-python3}" -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/../awscli/requirements.txt"
+fi
 export PYTHONDONTWRITEBYTECODE=1
 cd "$here"
 rc=0
-"$tmp/venv/bin/python" -m pytest -p no:cacheprovider -q -n 2 --durations=3 "$@" || rc=$?
+"$venv/bin/python" -m pytest -p no:cacheprovider -q -n 2 --durations=3 "$@" || rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "compat/python: pytest ran no tests" >&2
   exit 1
