@@ -22,7 +22,9 @@ type ObjectStore interface {
 
 // DirStore keeps each bucket as a directory under Root: object <key> of bucket <b> is the
 // file <Root>/<b>/<key>. Bucket directories are created on first write. Objects appear
-// whole (written to a temporary file, then renamed).
+// whole (written to a temporary file, then renamed). A key segment "." or ".." (legal in
+// S3, say from a partition key) is written as "%2E" or "%2E%2E", so no key leaves its
+// bucket's directory.
 type DirStore struct {
 	Root string
 }
@@ -32,8 +34,17 @@ func (d DirStore) PutObject(ctx context.Context, bucket, key string, body []byte
 	if bucket == "" || strings.ContainsAny(bucket, `/\`) || bucket == "." || bucket == ".." {
 		return fmt.Errorf("bucket name %q cannot be a directory", bucket)
 	}
+	segs := strings.Split(key, "/")
+	for i, s := range segs {
+		switch s {
+		case ".":
+			segs[i] = "%2E"
+		case "..":
+			segs[i] = "%2E%2E"
+		}
+	}
 	dir := filepath.Join(d.Root, bucket)
-	p := filepath.Join(dir, filepath.FromSlash(key))
+	p := filepath.Join(dir, filepath.FromSlash(strings.Join(segs, "/")))
 	if rel, err := filepath.Rel(dir, p); err != nil || rel == "." || strings.HasPrefix(rel, "..") {
 		return fmt.Errorf("object key %q leaves bucket directory", key)
 	}
