@@ -6,6 +6,8 @@ package server
 //     clients wait in the kernel's backlog) until one closes. An idle or header-trickling
 //     connection costs its buffers (a few KiB) plus at most maxHeaderBytes of headers, and
 //     ReadHeaderTimeout and IdleTimeout close it.
+//   - Engine timeouts (an overloaded engine) are a 503 ServiceUnavailableException, not a
+//     500 InternalFailure.
 //   - Request bodies: the bytes of the bodies being read or handled at once are bounded by
 //     MaxInFlight (a body counts by its Content-Length, or MaxBody when it is chunked). A
 //     request that would go over is refused at once with a 503 ServiceUnavailableException,
@@ -63,6 +65,13 @@ func (s *Server) bodyWeight(r *http.Request) int64 {
 
 func errBusy() error {
 	return awserr.New(awserr.ServiceUnavailable, "The server is busy with other requests' data. Retry with backoff.")
+}
+
+// errEngineBusy answers a request whose engine call timed out (the engine is overloaded,
+// or its disk is full): a 503 the SDKs retry, rather than a 500. Either way the outcome of
+// a write is unknown to the client.
+func errEngineBusy() *awserr.Error {
+	return awserr.New(awserr.ServiceUnavailable, "The storage engine did not answer in time. Retry with backoff.")
 }
 
 // limitListener accepts at most cap(sem) connections at once.

@@ -370,6 +370,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, c awsproto.C
 		}
 		s.log.Error("internal error", "op", op, "req_id", reqID, "err", err)
 		e = awserr.New(awserr.InternalFailure, "")
+		if errors.Is(err, context.DeadlineExceeded) {
+			e = errEngineBusy() // overload.go
+		}
 	}
 	h := w.Header()
 	h.Set("Content-Type", c.ContentType())
