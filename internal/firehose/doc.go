@@ -19,7 +19,8 @@
 //
 //   - Source (source.go): where a delivery stream's records come from, with an opaque
 //     Checkpoint the loop stores after each delivery. DirectPut reads the engine log
-//     (logSource); Service.source picks one by DeliveryStreamType.
+//     (logSource), KinesisStreamAsSource a Kinesis stream's shards; Service.source picks
+//     one by DeliveryStreamType.
 //   - Stage and StageFactory (stage.go): one configured Processor; Process rewrites
 //     Batch.Records (data, splitting, dropping, partition Keys) and moves failures to
 //     Batch.Failed, which the destination writes under the ErrorOutputPrefix as
@@ -29,6 +30,13 @@
 //   - Destination (destination.go): takes a processed Batch; Service.destination picks it
 //     from the stream's configuration. s3Destination writes objects through an
 //     ObjectStore (objects.go): DirStore or S3Store.
+//   - HTTPClient (outbound.go): how Lambda processors and HTTP endpoint destinations reach
+//     the network, handed in by cmd/freshet (internal/httpout), since services do not
+//     import net/http.
+//
+// Delivery loops run in every process that serves the store; with several nodes each would
+// deliver every stream (duplicates, never loss: the checkpoint is compare-and-set). A lease
+// per stream in the metadata bucket would make one node the deliverer.
 //
 // S3 object keys follow AWS exactly (keys.go): <evaluated prefix><stream>-<version>-
 // <YYYY-MM-DD-HH-MM-SS>-<uuid><extension>, with !{timestamp:…} (Java DateTimeFormatter
