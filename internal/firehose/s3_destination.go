@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // s3Destination writes buffers as objects: processed records to the destination bucket
@@ -124,6 +125,9 @@ type errorDoc struct {
 	LambdaARN              string `json:"lambdaArn,omitempty"`
 }
 
+// maxPrefix is the longest evaluated prefix AWS writes.
+const maxPrefix = 512
+
 // evalError is a prefix that cannot be evaluated for a group of records.
 type evalError struct{ err error }
 
@@ -134,6 +138,9 @@ func (d *s3Destination) put(ctx context.Context, st StreamInfo, bucket string, p
 	pre, err := p.eval(kc)
 	if err != nil {
 		return &evalError{err}
+	}
+	if utf8.RuneCountInString(pre) > maxPrefix {
+		return &evalError{fmt.Errorf("the evaluated prefix %.40q… is longer than %d characters", pre, maxPrefix)}
 	}
 	name := objectName(st.Name, st.Version, kc.time)
 	body, err := compress(format, name, data)
