@@ -3,9 +3,10 @@ package firehose
 // CreateDeliveryStream
 //
 // Behavior:
-//   - Creates a DirectPut delivery stream (the default type) with an S3 or ExtendedS3
-//     destination; it is CREATING for --state-delay, then ACTIVE (ACTIVE at once with no
-//     delay). VersionId starts at "1"; the destination's id is destinationId-000000000001.
+//   - Creates a DirectPut (the default) or KinesisStreamAsSource delivery stream with an
+//     S3, ExtendedS3 or HttpEndpoint destination; it is CREATING for --state-delay, then
+//     ACTIVE (ACTIVE at once with no delay). VersionId starts at "1"; the destination's id
+//     is destinationId-000000000001.
 //   - AWS's defaults are filled in and shown by DescribeDeliveryStream: BufferingHints 5 MiB
 //     / 300 s, CompressionFormat UNCOMPRESSED, NoEncryption, S3BackupMode Disabled.
 //   - Prefix and ErrorOutputPrefix follow AWS's rules (keys.go): "ErrorOutputPrefix cannot
@@ -16,9 +17,10 @@ package firehose
 //   - Exactly one destination must be given (InvalidArgumentException).
 //
 // Differences from AWS:
-//   - Only S3 and ExtendedS3 destinations and the DirectPut source are accepted; others are
-//     InvalidArgumentException with Freshet's text. DataFormatConversionConfiguration is
-//     stored and shown but not applied, and Enabled is refused.
+//   - Only S3, ExtendedS3 and HttpEndpoint destinations and the DirectPut and
+//     KinesisStreamAsSource sources are accepted; others are InvalidArgumentException with
+//     Freshet's text. DataFormatConversionConfiguration is stored and shown but not
+//     applied, and Enabled is refused.
 //   - RoleARN is checked against the model's pattern only; no role is assumed.
 //   - No per-region delivery stream limit. Texts other than those named above are Freshet's.
 

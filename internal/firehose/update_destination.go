@@ -15,8 +15,8 @@ package firehose
 //     be switched on or off (InvalidArgumentException), as AWS documents.
 //
 // Differences from AWS:
-//   - Only S3 and ExtendedS3 updates; error texts other than the validation messages are
-//     Freshet's.
+//   - Only S3 and ExtendedS3 updates (an HttpEndpoint destination cannot be updated yet);
+//     error texts other than the validation messages are Freshet's.
 
 import (
 	"context"
