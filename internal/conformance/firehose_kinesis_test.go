@@ -2,8 +2,10 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -180,5 +182,70 @@ func TestFirehoseKinesisSource(t *testing.T) {
 	})
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidArgumentException" || ae.ErrorMessage() != "Kinesis stream "+arn+"x does not exist." {
 		t.Errorf("CreateDeliveryStream of a missing Kinesis stream: %v", err)
+	}
+}
+
+// TestFirehoseKinesisSourceLambda: records read from a Kinesis stream reach a Lambda
+// processor with sourceKinesisStreamArn and their kinesisRecordMetadata (shard, partition
+// key, sequence number, subsequence number of a KPL user record).
+func TestFirehoseKinesisSourceLambda(t *testing.T) {
+	fn := startFakeLambda(t, func(w http.ResponseWriter, ev map[string]any) {
+		var out []map[string]any
+		for _, r := range ev["records"].([]any) {
+			rec := r.(map[string]any)
+			out = append(out, map[string]any{"recordId": rec["recordId"], "result": "Ok", "data": rec["data"]})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"records": out})
+	})
+	e := newFirehoseEnv(t, fhOptions{LambdaEndpoints: map[string]string{"*": fn.URL}})
+	kc := e.kinesisClient()
+	if _, err := kc.CreateStream(t.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("src"), ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "src ACTIVE", func() bool {
+		out, err := kc.DescribeStreamSummary(t.Context(), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("src")})
+		return err == nil && out.StreamDescriptionSummary.StreamStatus == ktypes.StreamStatusActive
+	})
+	plain, err := kc.PutRecord(t.Context(), &kinesis.PutRecordInput{StreamName: aws.String("src"), PartitionKey: aws.String("pk-plain"), Data: []byte("plain")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agg, err := kc.PutRecord(t.Context(), &kinesis.PutRecordInput{StreamName: aws.String("src"), PartitionKey: aws.String("pk-outer"),
+		Data: kplAggregate([]string{"user-a", "user-b"}, "u1", "u2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:kinesis:us-east-1:000000000000:stream/src"
+	d := fhS3("b", 1, 0)
+	d.ProcessingConfiguration = fhProcessing(fhProc(fhtypes.ProcessorTypeLambda, "LambdaArn", fnARN))
+	_, err = e.Client.CreateDeliveryStream(t.Context(), &firehose.CreateDeliveryStreamInput{
+		DeliveryStreamName: aws.String("kl"), DeliveryStreamType: fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
+		KinesisStreamSourceConfiguration:   &fhtypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(arn), RoleARN: aws.String("arn:aws:iam::000000000000:role/firehose")},
+		ExtendedS3DestinationConfiguration: d,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "an invocation", func() bool { return len(fn.invocations()) > 0 })
+	ev := fn.invocations()[0].Event
+	if ev["sourceKinesisStreamArn"] != arn {
+		t.Errorf("sourceKinesisStreamArn %v", ev["sourceKinesisStreamArn"])
+	}
+	var got []map[string]any
+	for _, r := range ev["records"].([]any) {
+		rec := r.(map[string]any)
+		md := rec["kinesisRecordMetadata"].(map[string]any)
+		if md["approximateArrivalTimestamp"] != rec["approximateArrivalTimestamp"] || md["approximateArrivalTimestamp"] == nil {
+			t.Errorf("arrival %v, record's %v", md["approximateArrivalTimestamp"], rec["approximateArrivalTimestamp"])
+		}
+		delete(md, "approximateArrivalTimestamp")
+		got = append(got, md)
+	}
+	meta := func(pk, seq string, sub int) map[string]any {
+		return map[string]any{"shardId": "shardId-000000000000", "partitionKey": pk, "sequenceNumber": seq, "subsequenceNumber": float64(sub)}
+	}
+	want := []map[string]any{meta("pk-plain", *plain.SequenceNumber, 0), meta("user-a", *agg.SequenceNumber, 0), meta("user-b", *agg.SequenceNumber, 1)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("kinesisRecordMetadata (-want +got):\n%s", diff)
 	}
 }

@@ -19,6 +19,8 @@ type StreamInfo struct {
 	Name, ARN, Account, Region string
 	// Version is the VersionId of the configuration the batch is delivered with.
 	Version string
+	// SourceKinesisStreamARN is the Kinesis stream a KinesisStreamAsSource stream reads.
+	SourceKinesisStreamARN string
 }
 
 // Batch is one buffer on its way to the destination.
@@ -66,5 +68,9 @@ func buffering(m *streamMeta) (size int, interval time.Duration) {
 }
 
 func (m *streamMeta) info() StreamInfo {
-	return StreamInfo{Name: m.Name, ARN: m.arn(), Account: m.Account, Region: m.Region, Version: m.versionID()}
+	i := StreamInfo{Name: m.Name, ARN: m.arn(), Account: m.Account, Region: m.Region, Version: m.versionID()}
+	if m.KinesisSource != nil {
+		i.SourceKinesisStreamARN = deref0(m.KinesisSource.KinesisStreamARN)
+	}
+	return i
 }

@@ -43,6 +43,13 @@ type KinesisStreamSourceDescription struct {
 	RoleARN                *string        `json:"RoleARN,omitempty"`
 }
 
+// KinesisRecordMetadata is where a record read from a Kinesis stream came from.
+type KinesisRecordMetadata struct {
+	ShardID, PartitionKey, SequenceNumber string
+	// SubsequenceNumber is the index of a KPL aggregated record's user record (0 otherwise).
+	SubsequenceNumber int
+}
+
 // shardDone marks a shard read to its end in a kinesisSource checkpoint.
 const shardDone = "done"
 
@@ -162,7 +169,7 @@ func (k *kinesisSource) Read(ctx context.Context, cp Checkpoint, maxBytes int) (
 				return nil, cp, fmt.Errorf("read %s/%s: %w", k.stream, sh.ShardId, err)
 			}
 			for _, r := range res.Records {
-				out = append(out, kinesisRecords(r)...)
+				out = append(out, kinesisRecords(sh.ShardId, r)...)
 				size += len(r.Data)
 				pos[sh.ShardId] = r.SequenceNumber
 			}
@@ -188,14 +195,16 @@ func (k *kinesisSource) Read(ctx context.Context, cp Checkpoint, maxBytes int) (
 // kinesisRecords turns a Kinesis record into delivery records: its user records when it is
 // a KPL aggregated record, else itself. The ids are the sequence number (and the
 // sub-record's index).
-func kinesisRecords(r kinesis.Record) []DeliveryRecord {
+func kinesisRecords(shard string, r kinesis.Record) []DeliveryRecord {
 	arrival := r.ApproximateArrivalTimestamp.Time.UTC()
 	if subs, ok := deaggregateKPL(r.Data); ok {
 		out := make([]DeliveryRecord, len(subs))
 		for i, s := range subs {
-			out[i] = DeliveryRecord{ID: r.SequenceNumber + "." + strconv.Itoa(i), Data: s.Data, Arrival: arrival}
+			out[i] = DeliveryRecord{ID: r.SequenceNumber + "." + strconv.Itoa(i), Data: s.Data, Arrival: arrival,
+				Kinesis: &KinesisRecordMetadata{ShardID: shard, PartitionKey: s.PartitionKey, SequenceNumber: r.SequenceNumber, SubsequenceNumber: i}}
 		}
 		return out
 	}
-	return []DeliveryRecord{{ID: r.SequenceNumber, Data: r.Data, Arrival: arrival}}
+	return []DeliveryRecord{{ID: r.SequenceNumber, Data: r.Data, Arrival: arrival,
+		Kinesis: &KinesisRecordMetadata{ShardID: shard, PartitionKey: r.PartitionKey, SequenceNumber: r.SequenceNumber}}}
 }

@@ -9,7 +9,10 @@ package firehose
 //     <base>/2015-03-31/functions/<function name>/invocations (?Qualifier= for a qualified
 //     ARN) with X-Amz-Invocation-Type RequestResponse:
 //     {"invocationId","deliveryStreamArn","region","records":[{"recordId",
-//     "approximateArrivalTimestamp" (epoch ms),"data" (base64)}]}.
+//     "approximateArrivalTimestamp" (epoch ms),"data" (base64)}]}; records of a
+//     KinesisStreamAsSource stream add "sourceKinesisStreamArn" and per record
+//     "kinesisRecordMetadata" {"shardId","partitionKey","approximateArrivalTimestamp",
+//     "sequenceNumber","subsequenceNumber"}.
 //   - The answer {"records":[{"recordId","result","data","metadata":{"partitionKeys"}}]}:
 //     Ok replaces the record's data (and sets its !{partitionKeyFromLambda:…} keys), Dropped
 //     removes it, ProcessingFailed sends the original record to the error output
@@ -30,7 +33,7 @@ package firehose
 //   - BufferIntervalInSeconds (0..900) is checked but not applied: the Lambda sees the
 //     destination's buffers, not buffers of its own.
 //   - Invocations are not signed (the endpoint is trusted server configuration), and RoleArn
-//     is accepted but not assumed. Kinesis-source records carry no kinesisRecordMetadata.
+//     is accepted but not assumed.
 //   - The error codes of unreachable or failing endpoints (Lambda.ServiceException,
 //     Lambda.<X-Amzn-ErrorType>) are Freshet's.
 
@@ -124,16 +127,27 @@ func lambdaFunction(arn string) (name, qualifier string, ok bool) {
 }
 
 type lambdaEvent struct {
-	InvocationID      string              `json:"invocationId"`
-	DeliveryStreamArn string              `json:"deliveryStreamArn"`
-	Region            string              `json:"region"`
-	Records           []lambdaEventRecord `json:"records"`
+	InvocationID           string              `json:"invocationId"`
+	DeliveryStreamArn      string              `json:"deliveryStreamArn"`
+	SourceKinesisStreamArn string              `json:"sourceKinesisStreamArn,omitempty"`
+	Region                 string              `json:"region"`
+	Records                []lambdaEventRecord `json:"records"`
 }
 
 type lambdaEventRecord struct {
-	RecordID                    string `json:"recordId"`
+	RecordID                    string               `json:"recordId"`
+	ApproximateArrivalTimestamp int64                `json:"approximateArrivalTimestamp"`
+	Data                        []byte               `json:"data"`
+	KinesisRecordMetadata       *lambdaKinesisRecord `json:"kinesisRecordMetadata,omitempty"`
+}
+
+// lambdaKinesisRecord is kinesisRecordMetadata: where a Kinesis-source record came from.
+type lambdaKinesisRecord struct {
+	ShardID                     string `json:"shardId"`
+	PartitionKey                string `json:"partitionKey"`
 	ApproximateArrivalTimestamp int64  `json:"approximateArrivalTimestamp"`
-	Data                        []byte `json:"data"`
+	SequenceNumber              string `json:"sequenceNumber"`
+	SubsequenceNumber           int    `json:"subsequenceNumber"`
 }
 
 type lambdaResponse struct {
@@ -203,9 +217,14 @@ func (l *lambdaStage) Process(ctx context.Context, b *Batch) error {
 // invoke calls the function with the records, retrying a failed invocation, and returns the
 // results by record id and the number of attempts made.
 func (l *lambdaStage) invoke(ctx context.Context, st StreamInfo, recs []DeliveryRecord) (map[string]lambdaResult, int, *invocationError) {
-	ev := lambdaEvent{InvocationID: newUUID(), DeliveryStreamArn: st.ARN, Region: st.Region, Records: make([]lambdaEventRecord, len(recs))}
+	ev := lambdaEvent{InvocationID: newUUID(), DeliveryStreamArn: st.ARN, SourceKinesisStreamArn: st.SourceKinesisStreamARN,
+		Region: st.Region, Records: make([]lambdaEventRecord, len(recs))}
 	for i, r := range recs {
 		ev.Records[i] = lambdaEventRecord{RecordID: r.ID, ApproximateArrivalTimestamp: r.Arrival.UnixMilli(), Data: r.Data}
+		if k := r.Kinesis; k != nil {
+			ev.Records[i].KinesisRecordMetadata = &lambdaKinesisRecord{ShardID: k.ShardID, PartitionKey: k.PartitionKey,
+				ApproximateArrivalTimestamp: r.Arrival.UnixMilli(), SequenceNumber: k.SequenceNumber, SubsequenceNumber: k.SubsequenceNumber}
+		}
 	}
 	body, err := json.Marshal(ev)
 	if err != nil {

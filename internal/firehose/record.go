@@ -19,6 +19,9 @@ type DeliveryRecord struct {
 	// Keys are the dynamic-partitioning keys set by processing, by expression:
 	// "partitionKeyFromQuery:<name>" or "partitionKeyFromLambda:<name>".
 	Keys map[string]string
+	// Kinesis says where a record read from a Kinesis stream came from (nil for other
+	// sources); Lambda processors pass it on as kinesisRecordMetadata.
+	Kinesis *KinesisRecordMetadata
 }
 
 // FailedRecord is a record that processing could not handle: it is written under the
