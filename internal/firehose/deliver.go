@@ -182,8 +182,9 @@ func (s *Service) step(ctx context.Context, m *streamMeta, buf *[]DeliveryRecord
 		}
 	}
 	// Records the destination has not taken within the retention period are dropped, as
-	// AWS drops them after 24 h (the log drops them too).
-	if cut := s.now().Add(-s.opts.Retention); len(*buf) > 0 && (*buf)[0].Arrival.Before(cut) {
+	// AWS drops them after 24 h (the log drops them too). A Kinesis source's records stay
+	// in the Kinesis stream for its own retention, and may be older than that when read.
+	if cut := s.now().Add(-s.opts.Retention); m.Type == typeDirectPut && len(*buf) > 0 && (*buf)[0].Arrival.Before(cut) {
 		i := 0
 		for i < len(*buf) && (*buf)[i].Arrival.Before(cut) {
 			*bytes -= len((*buf)[i].Data)
