@@ -6,6 +6,9 @@ package server
 //     clients wait in the kernel's backlog) until one closes. An idle or header-trickling
 //     connection costs its buffers (a few KiB) plus at most maxHeaderBytes of headers, and
 //     ReadHeaderTimeout and IdleTimeout close it.
+//   - GetRecords answers: at most MaxReads are built at once; one holds up to 10 MiB of
+//     data, about 45 MiB while read and encoded as JSON. Past it a call is refused at once
+//     with a 503, as above.
 //   - Engine timeouts (an overloaded engine) are a 503 ServiceUnavailableException, not a
 //     500 InternalFailure.
 //   - Request bodies: the bytes of the bodies being read or handled at once are bounded by
@@ -25,10 +28,11 @@ import (
 // SigV4-signed request needs a few KiB.
 const maxHeaderBytes = 64 << 10
 
-// Defaults for Config.MaxConns and Config.MaxInFlight.
+// Defaults for Config.MaxConns, Config.MaxInFlight and Config.MaxReads.
 const (
 	DefaultMaxConns    = 4096
 	DefaultMaxInFlight = 8 * DefaultMaxBody
+	DefaultMaxReads    = 8
 )
 
 // inFlight counts the body bytes admitted and not yet released.

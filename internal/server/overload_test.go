@@ -340,3 +340,30 @@ func TestOverloadEngineTimeoutIs503(t *testing.T) {
 		}
 	}
 }
+
+// TestOverloadReadLimit: past MaxReads GetRecords calls at once, another is refused with a
+// 503 before it reads; other operations are not held up, and reads resume once one ends.
+func TestOverloadReadLimit(t *testing.T) {
+	ts := newTestServer(t, Config{MaxReads: 1})
+	if res := ts.do(t, request{target: createStream, body: `{"StreamName":"r","ShardCount":1}`}); res.status != 200 {
+		t.Fatalf("CreateStream: %d %s", res.status, res.body)
+	}
+	res := ts.do(t, request{target: "Kinesis_20131202.GetShardIterator", body: `{"StreamName":"r","ShardId":"shardId-000000000000","ShardIteratorType":"LATEST"}`})
+	var it struct{ ShardIterator string }
+	json.Unmarshal([]byte(res.body), &it)
+	get := request{target: "Kinesis_20131202.GetRecords", body: `{"ShardIterator":"` + it.ShardIterator + `"}`}
+	ts.reads <- struct{}{} // a read in progress
+	if res := ts.do(t, get); res.status != 503 || res.header.Get("X-Amzn-ErrorType") != "ServiceUnavailableException" {
+		t.Errorf("a read past the limit: %d %s", res.status, res.body)
+	}
+	if res := ts.do(t, request{target: "Kinesis_20131202.ListShards", body: `{"StreamName":"r"}`}); res.status != 200 {
+		t.Errorf("ListShards beside a full read limit: %d %s", res.status, res.body)
+	}
+	<-ts.reads
+	if res := ts.do(t, get); res.status != 200 {
+		t.Errorf("a read once the other ended: %d %s", res.status, res.body)
+	}
+	if len(ts.reads) != 0 {
+		t.Errorf("%d read tokens still held", len(ts.reads))
+	}
+}

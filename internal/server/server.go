@@ -49,6 +49,9 @@ type Config struct {
 	// MaxConns bounds the open connections (default DefaultMaxConns); past it the server
 	// stops accepting until one closes.
 	MaxConns int
+	// MaxReads bounds the GetRecords calls answered at once (default DefaultMaxReads);
+	// past it a call is refused with a 503 (overload.go).
+	MaxReads int
 	// Credentials, when set, turns SigV4 signature verification on: every request must be
 	// signed with one of these keys (see auth.Verifier). Nil: signatures are not checked.
 	Credentials *auth.Credentials
@@ -71,6 +74,8 @@ type Server struct {
 	http   *http.Server
 	// inflight counts the body bytes of the requests being handled (overload.go).
 	inflight inFlight
+	// reads holds a token per GetRecords being answered (overload.go).
+	reads chan struct{}
 	// closing is cancelled when Shutdown starts; event streams end on it.
 	closing     context.Context
 	stopStreams context.CancelFunc
@@ -96,6 +101,9 @@ func New(cfg Config) *Server {
 	if cfg.MaxConns == 0 {
 		cfg.MaxConns = DefaultMaxConns
 	}
+	if cfg.MaxReads == 0 {
+		cfg.MaxReads = DefaultMaxReads
+	}
 	if cfg.StreamWriteTimeout == 0 {
 		cfg.StreamWriteTimeout = DefaultStreamWriteTimeout
 	}
@@ -105,7 +113,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, routes: map[string]handler{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, routes: map[string]handler{}, reads: make(chan struct{}, cfg.MaxReads)}
 	s.closing, s.stopStreams = context.WithCancel(context.Background())
 	for op, h := range kinesisRoutes(cfg.Kinesis) {
 		s.routes[kinesisTarget+op] = h
@@ -260,6 +268,15 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.inflight.release(weight)
+	if target == kinesisTarget+"GetRecords" {
+		select {
+		case s.reads <- struct{}{}:
+			defer func() { <-s.reads }()
+		default:
+			s.writeError(w, r, codec, reqID, op, errBusy())
+			return
+		}
+	}
 	body, err := s.readBody(rw, r) // the server's own writer: it closes the connection after a 413
 	if err != nil {
 		if e, ok := awserr.As(err); ok {
