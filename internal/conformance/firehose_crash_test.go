@@ -53,10 +53,12 @@ func buildFreshet(t *testing.T) string {
 	return freshetBin.path
 }
 
-// startFreshet runs the binary on a free port over dataDir and waits until it listens.
-func startFreshet(t *testing.T, dataDir string) *fhProcess {
+// startFreshet runs the binary on a free port over dataDir (with more flags in args) and
+// waits until it listens.
+func startFreshet(t *testing.T, dataDir string, args ...string) *fhProcess {
 	t.Helper()
-	p := &fhProcess{cmd: exec.Command(buildFreshet(t), "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "info"), done: make(chan error, 1)}
+	args = append([]string{"--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "info"}, args...)
+	p := &fhProcess{cmd: exec.Command(buildFreshet(t), args...), done: make(chan error, 1)}
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +194,41 @@ func TestCrashFirehoseAtLeastOnce(t *testing.T) {
 		t.Logf("%s: %d acknowledged, %d distinct delivered, %d duplicates", name, len(acked[name]), len(got), dups)
 		if missing > 0 {
 			t.Errorf("%s: %d acknowledged records never delivered", name, missing)
+		}
+	}
+}
+
+// TestFirehoseBinaryS3Endpoint: the real binary with --s3-endpoint, --s3-path-style and
+// the S3 credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY delivers to an
+// S3-compatible server, and flushes its buffer at a clean shutdown.
+func TestFirehoseBinaryS3Endpoint(t *testing.T) {
+	srv := startS3Server(t)
+	srv.createBucket(t, "fromflags")
+	t.Setenv("AWS_ACCESS_KEY_ID", srv.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", srv.SecretKey)
+	p := startFreshet(t, t.TempDir(), "--s3-endpoint", srv.Endpoint, "--s3-path-style")
+	c := p.client()
+	if _, err := c.CreateDeliveryStream(t.Context(), &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("f"),
+		ExtendedS3DestinationConfiguration: fhS3("fromflags", 128, 900)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutRecord(t.Context(), &firehose.PutRecordInput{DeliveryStreamName: aws.String("f"), Record: &fhtypes.Record{Data: []byte("hello")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-p.done; err != nil {
+		t.Fatalf("clean shutdown: %v", err)
+	}
+	p.done <- nil
+	objs := srv.objects(t, "fromflags")
+	if len(objs) != 1 {
+		t.Fatalf("%d objects, want 1", len(objs))
+	}
+	for k, b := range objs {
+		if !regexp.MustCompile(`^\d{4}/\d{2}/\d{2}/\d{2}/f-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}$`).MatchString(k) || string(b) != "hello" {
+			t.Errorf("object %s = %q", k, b)
 		}
 	}
 }
