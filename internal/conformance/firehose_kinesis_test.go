@@ -249,3 +249,34 @@ func TestFirehoseKinesisSourceLambda(t *testing.T) {
 		t.Errorf("kinesisRecordMetadata (-want +got):\n%s", diff)
 	}
 }
+
+// TestFirehoseKinesisSourceOldRecords: records older than Firehose's 24-hour DirectPut
+// retention are still delivered from a Kinesis stream, which keeps them for its own
+// retention.
+func TestFirehoseKinesisSourceOldRecords(t *testing.T) {
+	later := &fakeClock{t: time.Now().Add(48 * time.Hour)}
+	e := newFirehoseEnv(t, fhOptions{Now: later.Now})
+	kc := e.kinesisClient()
+	if _, err := kc.CreateStream(t.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("old"), ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "old ACTIVE", func() bool {
+		out, err := kc.DescribeStreamSummary(t.Context(), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("old")})
+		return err == nil && out.StreamDescriptionSummary.StreamStatus == ktypes.StreamStatusActive
+	})
+	fhKinesisPut(t, kc, "old", map[string]string{"a": lowHash, "b": lowHash})
+	_, err := e.Client.CreateDeliveryStream(t.Context(), &firehose.CreateDeliveryStreamInput{
+		DeliveryStreamName: aws.String("o"), DeliveryStreamType: fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
+		KinesisStreamSourceConfiguration: &fhtypes.KinesisStreamSourceConfiguration{
+			KinesisStreamARN: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/old"), RoleARN: aws.String("arn:aws:iam::000000000000:role/firehose")},
+		ExtendedS3DestinationConfiguration: fhS3("b", 1, 0),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	waitFor(t, "delivery", func() bool { lines, _ = e.deliveredLines(t); return len(lines) > 0 })
+	if diff := cmp.Diff([]string{"ab"}, lines); diff != "" {
+		t.Errorf("delivered (-want +got):\n%s", diff)
+	}
+}
