@@ -55,10 +55,18 @@ func (e *apiError) Error() string {
 	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
 }
 
-// throttled reports whether err is AWS's answer to a caller over its throughput.
+// throttled reports whether err is an answer that asks the caller to slow down and retry:
+// over its throughput, or a busy server (503).
 func throttled(err error) bool {
 	var e *apiError
-	return errors.As(err, &e) && (e.Code == "ProvisionedThroughputExceededException" || e.Code == "LimitExceededException" || e.Code == "ThrottlingException")
+	return errors.As(err, &e) && (e.Code == "ProvisionedThroughputExceededException" || e.Code == "LimitExceededException" ||
+		e.Code == "ThrottlingException" || unavailable(err))
+}
+
+// unavailable reports whether err is a 503: the request may or may not have been carried out.
+func unavailable(err error) bool {
+	var e *apiError
+	return errors.As(err, &e) && (e.Status == http.StatusServiceUnavailable || e.Code == "ServiceUnavailableException" || e.Code == "ServiceUnavailable")
 }
 
 // do sends one operation with body and returns the answer's body, read into buf (which it

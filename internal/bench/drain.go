@@ -59,6 +59,7 @@ func (r *runState) drain(ctx context.Context) (*DrainResult, error) {
 						errc <- fmt.Errorf("drain shard %s: %w", sh.ShardId, err)
 						return
 					}
+					time.Sleep(time.Duration(failures) * 100 * time.Millisecond)
 					continue
 				}
 				failures = 0

@@ -222,6 +222,11 @@ func (r *runState) putOnce(ctx context.Context, p *producer, buf *bytes.Buffer) 
 	switch {
 	case throttled(err):
 		p.throttles.Add(int64(n))
+		if unavailable(err) {
+			for i := range n {
+				p.uncertain.set(first + i)
+			}
+		}
 		return
 	case err != nil:
 		if ctx.Err() == nil {
