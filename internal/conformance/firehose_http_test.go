@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -235,5 +237,49 @@ func TestFirehoseHTTPEndpointFailure(t *testing.T) {
 	}
 	if !strings.HasPrefix(got[key], `{"attemptsMade":2,`) {
 		t.Errorf("document order: %s", got[key])
+	}
+}
+
+// TestFirehoseHTTPEndpointUpdate: UpdateDestination merges an HttpEndpointDestinationUpdate
+// (a new URL and access key; members left out keep their values), VersionId goes up, and
+// the next buffer goes to the new endpoint; switching to another destination type is
+// refused.
+func TestFirehoseHTTPEndpointUpdate(t *testing.T) {
+	clock := fhClock()
+	accept := func(w http.ResponseWriter, _ int, id string) { acceptRequest(w, id) }
+	first, second := startFakeEndpoint(t, accept), startFakeEndpoint(t, accept)
+	e := newFirehoseEnv(t, fhOptions{Now: clock.Now})
+	e.createHTTPDelivery(t, "u", fhHTTP(first.URL, 60))
+	_, err := e.Client.UpdateDestination(t.Context(), &firehose.UpdateDestinationInput{
+		DeliveryStreamName: aws.String("u"), CurrentDeliveryStreamVersionId: aws.String("1"), DestinationId: aws.String("destinationId-000000000001"),
+		HttpEndpointDestinationUpdate: &fhtypes.HttpEndpointDestinationUpdate{
+			EndpointConfiguration: &fhtypes.HttpEndpointConfiguration{Url: aws.String(second.URL), AccessKey: aws.String("k2")},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Client.DescribeDeliveryStream(t.Context(), &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("u")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hd := out.DeliveryStreamDescription.Destinations[0].HttpEndpointDestinationDescription
+	if aws.ToString(out.DeliveryStreamDescription.VersionId) != "2" || aws.ToString(hd.EndpointConfiguration.Url) != second.URL ||
+		aws.ToString(hd.EndpointConfiguration.Name) != "collector" || aws.ToInt32(hd.BufferingHints.IntervalInSeconds) != 60 {
+		t.Errorf("after update: version %s, %+v", aws.ToString(out.DeliveryStreamDescription.VersionId), hd)
+	}
+	e.putBatch(t, "u", "to-second")
+	clock.Advance(60 * time.Second)
+	waitFor(t, "a request to the second endpoint", func() bool { return len(second.requests()) > 0 })
+	if got := second.requests()[0].Header.Get("X-Amz-Firehose-Access-Key"); got != "k2" || len(first.requests()) != 0 {
+		t.Errorf("access key %q, %d requests to the first endpoint", got, len(first.requests()))
+	}
+	_, err = e.Client.UpdateDestination(t.Context(), &firehose.UpdateDestinationInput{
+		DeliveryStreamName: aws.String("u"), CurrentDeliveryStreamVersionId: aws.String("2"), DestinationId: aws.String("destinationId-000000000001"),
+		ExtendedS3DestinationUpdate: &fhtypes.ExtendedS3DestinationUpdate{Prefix: aws.String("p/")},
+	})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidArgumentException" || ae.ErrorMessage() != "Changing the destination type of a delivery stream is not supported by Freshet." {
+		t.Errorf("switching to ExtendedS3: %v", err)
 	}
 }

@@ -71,7 +71,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 		v.Int("directPutSourceConfiguration.throughputHintInMBs", d.ThroughputHintInMBs, true, 1, 100)
 	}
 	checkExtendedS3(&v, "extendedS3DestinationConfiguration", in.ExtendedS3DestinationConfiguration, true, "s3BackupConfiguration")
-	checkHTTPEndpoint(&v, "httpEndpointDestinationConfiguration", in.HttpEndpointDestinationConfiguration)
+	checkHTTPEndpoint(&v, "httpEndpointDestinationConfiguration", in.HttpEndpointDestinationConfiguration, true, "s3Configuration")
 	if k := in.KinesisStreamSourceConfiguration; k != nil {
 		v.Str("kinesisStreamSourceConfiguration.kinesisStreamARN", k.KinesisStreamARN, true, 1, 512, kinesisARNPat)
 		v.Str("kinesisStreamSourceConfiguration.roleARN", k.RoleARN, true, 1, 512, roleARNPattern)

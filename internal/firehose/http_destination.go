@@ -110,8 +110,84 @@ const (
 	httpBackupAll    = "AllData"
 )
 
-// checkHTTPEndpoint validates an HttpEndpointDestinationConfiguration.
-func checkHTTPEndpoint(v *awserr.Validator, path string, c *HttpEndpointDestinationConfiguration) {
+// HttpEndpointDestinationUpdate is UpdateDestination's HTTP endpoint member: the members
+// it gives replace the destination's.
+type HttpEndpointDestinationUpdate struct {
+	BufferingHints              *BufferingHints                   `json:"BufferingHints,omitempty"`
+	CloudWatchLoggingOptions    *CloudWatchLoggingOptions         `json:"CloudWatchLoggingOptions,omitempty"`
+	EndpointConfiguration       *HttpEndpointConfiguration        `json:"EndpointConfiguration,omitempty"`
+	ProcessingConfiguration     *ProcessingConfiguration          `json:"ProcessingConfiguration,omitempty"`
+	RequestConfiguration        *HttpEndpointRequestConfiguration `json:"RequestConfiguration,omitempty"`
+	RetryOptions                *RetryOptions                     `json:"RetryOptions,omitempty"`
+	RoleARN                     *string                           `json:"RoleARN,omitempty"`
+	S3BackupMode                *string                           `json:"S3BackupMode,omitempty"`
+	S3Update                    *S3DestinationConfiguration       `json:"S3Update,omitempty"`
+	SecretsManagerConfiguration json.RawMessage                   `json:"SecretsManagerConfiguration,omitempty"`
+}
+
+func (u *HttpEndpointDestinationUpdate) asConfig() *HttpEndpointDestinationConfiguration {
+	return &HttpEndpointDestinationConfiguration{
+		BufferingHints: u.BufferingHints, CloudWatchLoggingOptions: u.CloudWatchLoggingOptions,
+		EndpointConfiguration: u.EndpointConfiguration, ProcessingConfiguration: u.ProcessingConfiguration,
+		RequestConfiguration: u.RequestConfiguration, RetryOptions: u.RetryOptions, RoleARN: u.RoleARN,
+		S3BackupMode: u.S3BackupMode, S3Configuration: u.S3Update, SecretsManagerConfiguration: u.SecretsManagerConfiguration,
+	}
+}
+
+// updateHTTP merges UpdateDestination's HttpEndpointDestinationUpdate into m and checks the
+// result as CreateDeliveryStream would; m is unchanged on error.
+func (s *Service) updateHTTP(m *streamMeta, u *HttpEndpointDestinationUpdate) error {
+	if m.HTTP == nil || u == nil {
+		return awserr.New(awserr.InvalidArgument, "Changing the destination type of a delivery stream is not supported by Freshet.")
+	}
+	old := *m
+	h := *m.HTTP
+	c := u.asConfig()
+	if e := c.EndpointConfiguration; e != nil {
+		ep := HttpEndpointConfiguration{}
+		if h.EndpointConfiguration != nil {
+			ep = *h.EndpointConfiguration
+		}
+		set(&ep.Url, e.Url)
+		set(&ep.Name, e.Name)
+		set(&ep.AccessKey, e.AccessKey)
+		h.EndpointConfiguration = &ep
+	}
+	mergeHints(&h.BufferingHints, c.BufferingHints)
+	if c.CloudWatchLoggingOptions != nil {
+		h.CloudWatchLoggingOptions = c.CloudWatchLoggingOptions
+	}
+	if c.ProcessingConfiguration != nil {
+		h.ProcessingConfiguration = c.ProcessingConfiguration
+	}
+	if c.RequestConfiguration != nil {
+		h.RequestConfiguration = c.RequestConfiguration
+	}
+	if c.RetryOptions != nil {
+		h.RetryOptions = c.RetryOptions
+	}
+	set(&h.RoleARN, c.RoleARN)
+	set(&h.S3BackupMode, c.S3BackupMode)
+	if len(c.SecretsManagerConfiguration) > 0 {
+		h.SecretsManagerConfiguration = c.SecretsManagerConfiguration
+	}
+	next := *m.S3
+	if c.S3Configuration != nil {
+		mergeS3Into(&next, c.S3Configuration)
+	}
+	m.HTTP, m.S3 = &h, &next
+	if err := s.checkDestination(m); err != nil {
+		*m = old
+		return err
+	}
+	withDefaults(m.S3)
+	httpDefaults(m.HTTP)
+	return nil
+}
+
+// checkHTTPEndpoint validates an HttpEndpointDestinationConfiguration, or with required
+// false an update (s3Member names the S3 member: s3Configuration or s3Update).
+func checkHTTPEndpoint(v *awserr.Validator, path string, c *HttpEndpointDestinationConfiguration, required bool, s3Member string) {
 	if c == nil {
 		return
 	}
@@ -121,14 +197,16 @@ func checkHTTPEndpoint(v *awserr.Validator, path string, c *HttpEndpointDestinat
 	}
 	checkLogging(v, path+".cloudWatchLoggingOptions", c.CloudWatchLoggingOptions)
 	if e := c.EndpointConfiguration; e == nil {
-		v.Null(path + ".endpointConfiguration")
+		if required {
+			v.Null(path + ".endpointConfiguration")
+		}
 	} else {
 		v.Str(path+".endpointConfiguration.accessKey", e.AccessKey, false, 0, 4096, nil)
 		if e.Name != nil && strings.TrimSpace(*e.Name) == "" {
 			v.Constraint(*e.Name, path+".endpointConfiguration.name", `Member must satisfy regular expression pattern: ^(?!\s*$).+$`)
 		}
 		v.Str(path+".endpointConfiguration.name", e.Name, false, 1, 256, nil)
-		v.Str(path+".endpointConfiguration.url", e.Url, true, 1, 1000, httpURLPattern)
+		v.Str(path+".endpointConfiguration.url", e.Url, required, 1, 1000, httpURLPattern)
 	}
 	checkProcessing(v, path+".processingConfiguration", c.ProcessingConfiguration)
 	if r := c.RequestConfiguration; r != nil {
@@ -147,10 +225,10 @@ func checkHTTPEndpoint(v *awserr.Validator, path string, c *HttpEndpointDestinat
 	}
 	v.Str(path+".roleARN", c.RoleARN, false, 1, 512, roleARNPattern)
 	v.Enum(path+".s3BackupMode", c.S3BackupMode, false, httpBackupModes)
-	if c.S3Configuration == nil {
-		v.Null(path + ".s3Configuration")
+	if c.S3Configuration == nil && required {
+		v.Null(path + "." + s3Member)
 	}
-	checkS3(v, path+".s3Configuration", c.S3Configuration, true)
+	checkS3(v, path+"."+s3Member, c.S3Configuration, required)
 }
 
 // httpDefaults fills in the values AWS reports for members left out.
@@ -349,6 +427,13 @@ func httpAnswer(resp *HTTPResponse, err error, id string) (code, msg string, per
 		return invalid, invalidMsg, false
 	}
 	return "", "", false
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // batchRequestID is the request id of a buffer: derived from its stream and records, so that

@@ -5,7 +5,8 @@ package firehose
 // Behavior:
 //   - Merges an ExtendedS3DestinationUpdate or S3DestinationUpdate into the destination
 //     (members left out keep their values), then VersionId goes up by one; objects written
-//     from then on carry the new version in their names.
+//     from then on carry the new version in their names. An HttpEndpoint destination takes
+//     an HttpEndpointDestinationUpdate the same way (http_destination.go).
 //   - CurrentDeliveryStreamVersionId must be the current VersionId, else
 //     ConcurrentModificationException; the check and the write are one compare-and-set, so
 //     of two concurrent updates from the same version exactly one wins.
@@ -15,7 +16,7 @@ package firehose
 //     be switched on or off (InvalidArgumentException), as AWS documents.
 //
 // Differences from AWS:
-//   - Only S3 and ExtendedS3 updates (an HttpEndpoint destination cannot be updated yet);
+//   - Only S3, ExtendedS3 and HttpEndpoint updates, and the destination type cannot change;
 //     error texts other than the validation messages are Freshet's.
 
 import (
@@ -26,19 +27,19 @@ import (
 )
 
 type UpdateDestinationInput struct {
-	AmazonOpenSearchServerlessDestinationUpdate json.RawMessage              `json:"AmazonOpenSearchServerlessDestinationUpdate,omitempty"`
-	AmazonopensearchserviceDestinationUpdate    json.RawMessage              `json:"AmazonopensearchserviceDestinationUpdate,omitempty"`
-	CurrentDeliveryStreamVersionId              *string                      `json:"CurrentDeliveryStreamVersionId"`
-	DeliveryStreamName                          *string                      `json:"DeliveryStreamName"`
-	DestinationId                               *string                      `json:"DestinationId"`
-	ElasticsearchDestinationUpdate              json.RawMessage              `json:"ElasticsearchDestinationUpdate,omitempty"`
-	ExtendedS3DestinationUpdate                 *ExtendedS3DestinationUpdate `json:"ExtendedS3DestinationUpdate,omitempty"`
-	HttpEndpointDestinationUpdate               json.RawMessage              `json:"HttpEndpointDestinationUpdate,omitempty"`
-	IcebergDestinationUpdate                    json.RawMessage              `json:"IcebergDestinationUpdate,omitempty"`
-	RedshiftDestinationUpdate                   json.RawMessage              `json:"RedshiftDestinationUpdate,omitempty"`
-	S3DestinationUpdate                         *S3DestinationConfiguration  `json:"S3DestinationUpdate,omitempty"`
-	SnowflakeDestinationUpdate                  json.RawMessage              `json:"SnowflakeDestinationUpdate,omitempty"`
-	SplunkDestinationUpdate                     json.RawMessage              `json:"SplunkDestinationUpdate,omitempty"`
+	AmazonOpenSearchServerlessDestinationUpdate json.RawMessage                `json:"AmazonOpenSearchServerlessDestinationUpdate,omitempty"`
+	AmazonopensearchserviceDestinationUpdate    json.RawMessage                `json:"AmazonopensearchserviceDestinationUpdate,omitempty"`
+	CurrentDeliveryStreamVersionId              *string                        `json:"CurrentDeliveryStreamVersionId"`
+	DeliveryStreamName                          *string                        `json:"DeliveryStreamName"`
+	DestinationId                               *string                        `json:"DestinationId"`
+	ElasticsearchDestinationUpdate              json.RawMessage                `json:"ElasticsearchDestinationUpdate,omitempty"`
+	ExtendedS3DestinationUpdate                 *ExtendedS3DestinationUpdate   `json:"ExtendedS3DestinationUpdate,omitempty"`
+	HttpEndpointDestinationUpdate               *HttpEndpointDestinationUpdate `json:"HttpEndpointDestinationUpdate,omitempty"`
+	IcebergDestinationUpdate                    json.RawMessage                `json:"IcebergDestinationUpdate,omitempty"`
+	RedshiftDestinationUpdate                   json.RawMessage                `json:"RedshiftDestinationUpdate,omitempty"`
+	S3DestinationUpdate                         *S3DestinationConfiguration    `json:"S3DestinationUpdate,omitempty"`
+	SnowflakeDestinationUpdate                  json.RawMessage                `json:"SnowflakeDestinationUpdate,omitempty"`
+	SplunkDestinationUpdate                     json.RawMessage                `json:"SplunkDestinationUpdate,omitempty"`
 }
 
 type UpdateDestinationOutput struct{}
@@ -54,18 +55,21 @@ func (s *Service) UpdateDestination(ctx context.Context, in *UpdateDestinationIn
 	if u := in.ExtendedS3DestinationUpdate; u != nil {
 		checkExtendedS3(&v, "extendedS3DestinationUpdate", asExtended(u), false, "s3BackupUpdate")
 	}
+	if u := in.HttpEndpointDestinationUpdate; u != nil {
+		checkHTTPEndpoint(&v, "httpEndpointDestinationUpdate", u.asConfig(), false, "s3Update")
+	}
 	checkS3(&v, "s3DestinationUpdate", in.S3DestinationUpdate, false)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	for _, raw := range []json.RawMessage{in.AmazonOpenSearchServerlessDestinationUpdate, in.AmazonopensearchserviceDestinationUpdate,
-		in.ElasticsearchDestinationUpdate, in.HttpEndpointDestinationUpdate, in.IcebergDestinationUpdate,
+		in.ElasticsearchDestinationUpdate, in.IcebergDestinationUpdate,
 		in.RedshiftDestinationUpdate, in.SnowflakeDestinationUpdate, in.SplunkDestinationUpdate} {
 		if len(raw) > 0 && string(raw) != "null" {
-			return nil, awserr.New(awserr.InvalidArgument, "Only S3 and ExtendedS3 destinations are supported by Freshet.")
+			return nil, awserr.New(awserr.InvalidArgument, "Only S3, ExtendedS3 and HttpEndpoint destinations are supported by Freshet.")
 		}
 	}
-	if (in.ExtendedS3DestinationUpdate == nil) == (in.S3DestinationUpdate == nil) {
+	if n := btoi(in.ExtendedS3DestinationUpdate != nil) + btoi(in.S3DestinationUpdate != nil) + btoi(in.HttpEndpointDestinationUpdate != nil); n != 1 {
 		return nil, awserr.New(awserr.InvalidArgument, "Exactly one destination update must be specified.")
 	}
 	r := refOf(ctx, *in.DeliveryStreamName)
@@ -77,11 +81,16 @@ func (s *Service) UpdateDestination(ctx context.Context, in *UpdateDestinationIn
 		if *in.CurrentDeliveryStreamVersionId != m.versionID() {
 			return awserr.Newf(concurrentModification, "Cannot update firehose: %s since the current version id: %s and specified version id: %s do not match", r.Name, m.versionID(), *in.CurrentDeliveryStreamVersionId)
 		}
-		if m.HTTP != nil {
-			return awserr.New(awserr.InvalidArgument, "UpdateDestination of an HttpEndpoint destination is not supported by Freshet.")
-		}
 		if *in.DestinationId != destinationID {
 			return awserr.Newf(awserr.InvalidArgument, "Destination Id %s not found for Firehose %s under account %s.", *in.DestinationId, r.Name, r.Account)
+		}
+		if m.HTTP != nil || in.HttpEndpointDestinationUpdate != nil {
+			if err := s.updateHTTP(m, in.HttpEndpointDestinationUpdate); err != nil {
+				return err
+			}
+			m.Version++
+			m.UpdatedMs = now.UnixMilli()
+			return nil
 		}
 		next := *m.S3
 		if u := in.ExtendedS3DestinationUpdate; u != nil {
