@@ -89,7 +89,7 @@ func kplAggregate(keys []string, recs ...string) []byte {
 	}
 	for i, r := range recs {
 		var rec []byte
-		rec = binary.AppendUvarint(rec, 1<<3|0)
+		rec = binary.AppendUvarint(rec, 1<<3) // field 1, varint
 		rec = binary.AppendUvarint(rec, uint64(i%len(keys)))
 		rec = field(rec, 3, []byte(r))
 		msg = field(msg, 3, rec)

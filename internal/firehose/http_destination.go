@@ -210,7 +210,7 @@ func checkHTTPEndpoint(v *awserr.Validator, path string, c *HttpEndpointDestinat
 	}
 	checkProcessing(v, path+".processingConfiguration", c.ProcessingConfiguration)
 	if r := c.RequestConfiguration; r != nil {
-		if r.CommonAttributes != nil && len(r.CommonAttributes) > 50 {
+		if len(r.CommonAttributes) > 50 {
 			v.Constraint("["+strings.Repeat("*,", len(r.CommonAttributes)-1)+"*]", path+".requestConfiguration.commonAttributes", "Member must have length less than or equal to 50")
 		}
 		for i, a := range r.CommonAttributes {

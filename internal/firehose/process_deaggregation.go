@@ -20,7 +20,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"strconv"
 
@@ -74,23 +73,20 @@ func (d deAggregationStage) Process(_ context.Context, b *Batch) error {
 			parts = [][]byte{r.Data}
 		}
 		var pieces [][]byte
-		var err error
+		code, msg := "", ""
 		for _, p := range parts {
-			var ps [][]byte
-			if ps, err = d.split(p); err != nil {
+			ps, bad := d.split(p)
+			if bad != "" {
+				code, msg = "RecordDeAggregation.JsonParsingFailed", bad
 				break
 			}
 			pieces = append(pieces, ps...)
 		}
-		if err == nil && len(pieces) > maxSubRecords {
-			err = errTooManySubRecords
+		if code == "" && len(pieces) > maxSubRecords {
+			code, msg = "RecordDeAggregation.TooManySubRecords", "The record has more than 500 sub-records."
 		}
-		if err != nil {
-			code := "RecordDeAggregation.JsonParsingFailed"
-			if errors.Is(err, errTooManySubRecords) {
-				code = "RecordDeAggregation.TooManySubRecords"
-			}
-			b.Failed = append(b.Failed, FailedRecord{Record: r, ErrorCode: code, ErrorMessage: err.Error()})
+		if code != "" {
+			b.Failed = append(b.Failed, FailedRecord{Record: r, ErrorCode: code, ErrorMessage: msg})
 			continue
 		}
 		for i, p := range pieces {
@@ -106,15 +102,15 @@ func (d deAggregationStage) Process(_ context.Context, b *Batch) error {
 	return nil
 }
 
-var errTooManySubRecords = errors.New("The record has more than 500 sub-records.")
-
-func (d deAggregationStage) split(data []byte) ([][]byte, error) {
+// split splits one record's data; a record it cannot split gives the error document's
+// message.
+func (d deAggregationStage) split(data []byte) ([][]byte, string) {
 	if d.typ == subRecordDelimited {
 		ps := bytes.Split(data, d.delimiter)
 		if len(ps) > 1 && len(ps[len(ps)-1]) == 0 {
 			ps = ps[:len(ps)-1]
 		}
-		return ps, nil
+		return ps, ""
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var out [][]byte
@@ -125,12 +121,12 @@ func (d deAggregationStage) split(data []byte) ([][]byte, error) {
 			break
 		}
 		if err != nil {
-			return nil, errors.New("The record is not a sequence of JSON values: " + err.Error())
+			return nil, "The record is not a sequence of JSON values: " + err.Error()
 		}
 		out = append(out, []byte(v))
 	}
 	if len(out) == 0 {
-		return nil, errors.New("The record holds no JSON value.")
+		return nil, "The record holds no JSON value."
 	}
-	return out, nil
+	return out, ""
 }
