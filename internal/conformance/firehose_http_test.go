@@ -283,3 +283,30 @@ func TestFirehoseHTTPEndpointUpdate(t *testing.T) {
 		t.Errorf("switching to ExtendedS3: %v", err)
 	}
 }
+
+// TestFirehoseHTTPEndpointRequestSize: a buffer of more than 10,000 records goes out as
+// several requests of at most 10,000 records, each with its own request id.
+func TestFirehoseHTTPEndpointRequestSize(t *testing.T) {
+	clock := fhClock()
+	ep := startFakeEndpoint(t, func(w http.ResponseWriter, _ int, id string) { acceptRequest(w, id) })
+	e := newFirehoseEnv(t, fhOptions{Now: clock.Now})
+	e.createHTTPDelivery(t, "big", fhHTTP(ep.URL, 60))
+	batch := make([]string, 500)
+	for i := range batch {
+		batch[i] = "x"
+	}
+	for range 20 {
+		e.putBatch(t, "big", batch...)
+	}
+	e.putBatch(t, "big", "last")
+	clock.Advance(60 * time.Second)
+	waitFor(t, "2 requests", func() bool { return len(ep.requests()) >= 2 })
+	reqs := ep.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	n0, n1 := len(reqs[0].Body["records"].([]any)), len(reqs[1].Body["records"].([]any))
+	if n0 != 10000 || n1 != 1 || reqs[0].Body["requestId"] == reqs[1].Body["requestId"] {
+		t.Errorf("requests of %d and %d records, ids %v and %v", n0, n1, reqs[0].Body["requestId"], reqs[1].Body["requestId"])
+	}
+}

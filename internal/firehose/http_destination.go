@@ -3,8 +3,8 @@ package firehose
 // HTTP endpoint destination (HttpEndpointDestinationConfiguration)
 //
 // Behavior:
-//   - Each buffer (BufferingHints: 1..64 MiB, 0..900 s; default 5 MiB / 300 s) is one POST
-//     to EndpointConfiguration.Url with AWS's body {"requestId","timestamp" (epoch ms),
+//   - Each buffer (BufferingHints: 1..64 MiB, 0..900 s; default 5 MiB / 300 s) is POSTed,
+//     at most 10,000 records a request, to EndpointConfiguration.Url with AWS's body {"requestId","timestamp" (epoch ms),
 //     "records":[{"data": base64}]} and headers X-Amz-Firehose-Protocol-Version 1.0,
 //     X-Amz-Firehose-Request-Id (the body's requestId, the same on every retry of the
 //     buffer), X-Amz-Firehose-Source-Arn, X-Amz-Firehose-Access-Key (when AccessKey is
@@ -29,8 +29,7 @@ package firehose
 //     the configured AccessKey.
 //   - Back-off runs from Options.RetryMin doubling to Options.RetryMax (AWS: from 1 s to 2
 //     min, with jitter). The error documents lack AWS's subsequenceNumber and dataId.
-//   - A buffer is sent as one request however many records it holds (AWS: at most 10,000
-//     records per request). The connection-failure error code is Freshet's.
+//   - The connection-failure error code is Freshet's.
 
 import (
 	"bytes"
@@ -40,6 +39,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,6 +105,8 @@ var (
 )
 
 const (
+	// maxHTTPRecords is the most records AWS sends in one request.
+	maxHTTPRecords   = 10000
 	contentGzip      = "GZIP"
 	httpBackupFailed = "FailedDataOnly"
 	httpBackupAll    = "AllData"
@@ -301,24 +303,26 @@ type httpRequestRecord struct {
 
 func (d *httpDestination) Deliver(ctx context.Context, b *Batch) error {
 	failed := b.Failed
-	if len(b.Records) > 0 {
-		attempts, code, msg, err := d.post(ctx, b)
+	var httpFailed []FailedRecord
+	for recs := range slices.Chunk(b.Records, maxHTTPRecords) {
+		attempts, code, msg, err := d.post(ctx, b.Stream, recs)
 		if err != nil {
 			return err
 		}
-		if deref0(d.cfg.S3BackupMode) == httpBackupAll {
-			if err := d.backupAll(ctx, b); err != nil {
-				return err
-			}
-		}
 		if code != "" {
-			var httpFailed []FailedRecord
-			for _, r := range b.Records {
+			for _, r := range recs {
 				httpFailed = append(httpFailed, FailedRecord{Record: r, ErrorCode: code, ErrorMessage: msg, Attempts: attempts})
 			}
-			if err := d.backup.putFailed(ctx, b, ErrHTTPEndpointFailed, httpFailed, time.UTC); err != nil {
-				return err
-			}
+		}
+	}
+	if len(b.Records) > 0 && deref0(d.cfg.S3BackupMode) == httpBackupAll {
+		if err := d.backupAll(ctx, b); err != nil {
+			return err
+		}
+	}
+	if len(httpFailed) > 0 {
+		if err := d.backup.putFailed(ctx, b, ErrHTTPEndpointFailed, httpFailed, time.UTC); err != nil {
+			return err
 		}
 	}
 	if len(failed) > 0 {
@@ -327,13 +331,13 @@ func (d *httpDestination) Deliver(ctx context.Context, b *Batch) error {
 	return nil
 }
 
-// post sends the batch until the endpoint takes it or the retry duration has passed. It
-// returns the attempts made and, when the endpoint never took the batch, the error code and
-// message of the error documents; err is only for a cancelled ctx.
-func (d *httpDestination) post(ctx context.Context, b *Batch) (attempts int, code, msg string, err error) {
-	id := batchRequestID(b)
-	body := httpRequestBody{RequestID: id, Records: make([]httpRequestRecord, len(b.Records))}
-	for i, r := range b.Records {
+// post sends one request's records until the endpoint takes them or the retry duration
+// has passed. It returns the attempts made and, when the endpoint never took them, the
+// error code and message of the error documents; err is only for a cancelled ctx.
+func (d *httpDestination) post(ctx context.Context, st StreamInfo, recs []DeliveryRecord) (attempts int, code, msg string, err error) {
+	id := requestID(st.ARN, recs)
+	body := httpRequestBody{RequestID: id, Records: make([]httpRequestRecord, len(recs))}
+	for i, r := range recs {
 		body.Records[i].Data = r.Data
 	}
 	header := map[string]string{
@@ -341,7 +345,7 @@ func (d *httpDestination) post(ctx context.Context, b *Batch) (attempts int, cod
 		"User-Agent":                      "Amazon Kinesis Data Firehose Agent/1.0",
 		"X-Amz-Firehose-Protocol-Version": "1.0",
 		"X-Amz-Firehose-Request-Id":       id,
-		"X-Amz-Firehose-Source-Arn":       b.Stream.ARN,
+		"X-Amz-Firehose-Source-Arn":       st.ARN,
 	}
 	ep := d.cfg.EndpointConfiguration
 	if k := deref0(ep.AccessKey); k != "" {
@@ -436,12 +440,12 @@ func btoi(b bool) int {
 	return 0
 }
 
-// batchRequestID is the request id of a buffer: derived from its stream and records, so that
-// every attempt, also after a restart, sends the same id.
-func batchRequestID(b *Batch) string {
+// requestID is the request id of a request's records: derived from the stream and the
+// records, so that every attempt, also after a restart, sends the same id.
+func requestID(streamARN string, recs []DeliveryRecord) string {
 	h := sha256.New()
-	h.Write([]byte(b.Stream.ARN))
-	for _, r := range b.Source {
+	h.Write([]byte(streamARN))
+	for _, r := range recs {
 		h.Write([]byte{0})
 		h.Write([]byte(r.ID))
 	}
