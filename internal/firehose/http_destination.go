@@ -74,7 +74,14 @@ type HttpEndpointDestinationConfiguration struct {
 	RoleARN                     *string                           `json:"RoleARN,omitempty"`
 	S3BackupMode                *string                           `json:"S3BackupMode,omitempty"`
 	S3Configuration             *S3DestinationConfiguration       `json:"S3Configuration"`
-	SecretsManagerConfiguration json.RawMessage                   `json:"SecretsManagerConfiguration,omitempty"`
+	SecretsManagerConfiguration *SecretsManagerConfiguration      `json:"SecretsManagerConfiguration,omitempty"`
+}
+
+// SecretsManagerConfiguration is accepted and shown; Freshet reads no secrets.
+type SecretsManagerConfiguration struct {
+	Enabled   *bool   `json:"Enabled"`
+	RoleARN   *string `json:"RoleARN,omitempty"`
+	SecretARN *string `json:"SecretARN,omitempty"`
 }
 
 type HttpEndpointDescription struct {
@@ -94,7 +101,7 @@ type HttpEndpointDestinationDescription struct {
 	RoleARN                     *string                           `json:"RoleARN,omitempty"`
 	S3BackupMode                *string                           `json:"S3BackupMode,omitempty"`
 	S3DestinationDescription    *S3DestinationConfiguration       `json:"S3DestinationDescription,omitempty"`
-	SecretsManagerConfiguration json.RawMessage                   `json:"SecretsManagerConfiguration,omitempty"`
+	SecretsManagerConfiguration *SecretsManagerConfiguration      `json:"SecretsManagerConfiguration,omitempty"`
 }
 
 var (
@@ -124,7 +131,7 @@ type HttpEndpointDestinationUpdate struct {
 	RoleARN                     *string                           `json:"RoleARN,omitempty"`
 	S3BackupMode                *string                           `json:"S3BackupMode,omitempty"`
 	S3Update                    *S3DestinationConfiguration       `json:"S3Update,omitempty"`
-	SecretsManagerConfiguration json.RawMessage                   `json:"SecretsManagerConfiguration,omitempty"`
+	SecretsManagerConfiguration *SecretsManagerConfiguration      `json:"SecretsManagerConfiguration,omitempty"`
 }
 
 func (u *HttpEndpointDestinationUpdate) asConfig() *HttpEndpointDestinationConfiguration {
@@ -170,7 +177,7 @@ func (s *Service) updateHTTP(m *streamMeta, u *HttpEndpointDestinationUpdate) er
 	}
 	set(&h.RoleARN, c.RoleARN)
 	set(&h.S3BackupMode, c.S3BackupMode)
-	if len(c.SecretsManagerConfiguration) > 0 {
+	if c.SecretsManagerConfiguration != nil {
 		h.SecretsManagerConfiguration = c.SecretsManagerConfiguration
 	}
 	next := *m.S3
