@@ -23,9 +23,13 @@ type Client struct {
 	hc *http.Client
 }
 
-// New returns a Client. Timeouts come from each request's context.
+// New returns a Client. Timeouts come from each request's context. It asks for no
+// compressed answers (no Accept-Encoding), as Firehose does not.
 func New() *Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DisableCompression = true
 	return &Client{hc: &http.Client{
+		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }

@@ -20,6 +20,9 @@ func TestPost(t *testing.T) {
 		if r.URL.Path == "/elsewhere" {
 			t.Error("redirect followed")
 		}
+		if ae := r.Header.Get("Accept-Encoding"); ae != "" {
+			t.Errorf("Accept-Encoding %q", ae)
+		}
 		b, _ := io.ReadAll(r.Body)
 		w.Header().Set("X-Amz-Function-Error", "Unhandled")
 		w.Header().Add("X-Multi", "one")
