@@ -6,9 +6,13 @@ package server
 //     clients wait in the kernel's backlog) until one closes. An idle or header-trickling
 //     connection costs its buffers (a few KiB) plus at most maxHeaderBytes of headers, and
 //     ReadHeaderTimeout and IdleTimeout close it.
-//   - GetRecords answers: at most MaxReads are built at once; one holds up to 10 MiB of
-//     data, about 45 MiB while read and encoded as JSON. Past it a call is refused at once
-//     with a 503, as above.
+//   - GetRecords answers: at most MaxReads are built at once (read from the engine and
+//     encoded); one holds up to 10 MiB of data, about 45 MiB while built. Past it a call
+//     is refused at once with a 503, as above. The slot is taken once the request body is
+//     in, and given back before the answer is written, so slow clients cannot hold it.
+//   - Answers being written count against MaxInFlight too (without being refused), so
+//     answers that clients read slowly hold back new requests rather than pile up; an
+//     answer not written within BodyTimeout is cut off.
 //   - Engine timeouts (an overloaded engine) are a 503 ServiceUnavailableException, not a
 //     500 InternalFailure.
 //   - Request bodies: the bytes of the bodies being read or handled at once are bounded by
@@ -19,7 +23,9 @@ package server
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/freshet/freshet/internal/awserr"
 )
@@ -57,6 +63,44 @@ func (f *inFlight) release(n int64) {
 	f.mu.Lock()
 	f.used -= n
 	f.mu.Unlock()
+}
+
+// hold adds n bytes whatever the bound: memory already spent, which later requests must
+// wait for.
+func (f *inFlight) hold(n int64) {
+	f.mu.Lock()
+	f.used += n
+	f.mu.Unlock()
+}
+
+// startRead takes a GetRecords slot (other operations need none) and returns the function
+// that gives it back, which may be called more than once; false: no slot is free.
+func (s *Server) startRead(target string) (end func(), ok bool) {
+	if target != kinesisTarget+"GetRecords" {
+		return func() {}, true
+	}
+	select {
+	case s.reads <- struct{}{}:
+	default:
+		return nil, false
+	}
+	var once sync.Once
+	return func() { once.Do(func() { <-s.reads }) }, true
+}
+
+// holdAnswer counts an answer of n bytes against MaxInFlight while it is written, within
+// BodyTimeout, and announces its Content-Length; the returned function ends both (the
+// deadline is lifted again, as the connection may serve further requests).
+func (s *Server) holdAnswer(w http.ResponseWriter, n int) func() {
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.BodyTimeout))
+	s.inflight.hold(int64(n))
+	return func() {
+		_ = rc.Flush() // the answer leaves within the deadline, not after it is lifted
+		_ = rc.SetWriteDeadline(time.Time{})
+		s.inflight.release(int64(n))
+	}
 }
 
 // bodyWeight is what a request's body counts against MaxInFlight.

@@ -38,7 +38,7 @@ func rawPost(t *testing.T, ts *testServer, target string, length int, sent []byt
 	return conn, bufio.NewReader(conn)
 }
 
-// waitInFlight polls until the server holds at least n body bytes.
+// waitInFlight polls until the server holds at least n bytes (n > 0), or none (n == 0).
 func waitInFlight(t *testing.T, ts *testServer, n int64) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -46,7 +46,7 @@ func waitInFlight(t *testing.T, ts *testServer, n int64) {
 		ts.inflight.mu.Lock()
 		used := ts.inflight.used
 		ts.inflight.mu.Unlock()
-		if used >= n {
+		if n > 0 && used >= n || n == 0 && used == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -365,5 +365,57 @@ func TestOverloadReadLimit(t *testing.T) {
 	}
 	if len(ts.reads) != 0 {
 		t.Errorf("%d read tokens still held", len(ts.reads))
+	}
+}
+
+// TestOverloadSlowClientsHoldNoReadSlot: a GetRecords whose body trickles in holds no read
+// slot, and one whose answer is not read is cut off after BodyTimeout, its answer's bytes
+// given back.
+func TestOverloadSlowClientsHoldNoReadSlot(t *testing.T) {
+	ts := newTestServer(t, Config{MaxReads: 1, BodyTimeout: 300 * time.Millisecond})
+	if res := ts.do(t, request{target: createStream, body: `{"StreamName":"slow","ShardCount":1}`}); res.status != 200 {
+		t.Fatalf("CreateStream: %d %s", res.status, res.body)
+	}
+	put := strings.Replace(string(putRecordsBody(500, 2000)), `"bench"`, `"slow"`, 1)
+	for range 10 { // 10 MB: an answer larger than the sockets' buffers
+		if res := ts.do(t, request{target: "Kinesis_20131202.PutRecords", body: put}); res.status != 200 {
+			t.Fatalf("PutRecords: %d %.200s", res.status, res.body)
+		}
+	}
+	res := ts.do(t, request{target: "Kinesis_20131202.GetShardIterator", body: `{"StreamName":"slow","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}`})
+	var it struct{ ShardIterator string }
+	json.Unmarshal([]byte(res.body), &it)
+	get := `{"ShardIterator":"` + it.ShardIterator + `","Limit":1}`
+
+	// A trickling body: the read slot stays free.
+	slowBody := `{"ShardIterator":"` + it.ShardIterator + `"}`
+	rawPost(t, ts, "Kinesis_20131202.GetRecords", len(slowBody), []byte(slowBody[:5]))
+	waitInFlight(t, ts, int64(len(slowBody)))
+	if res := ts.do(t, request{target: "Kinesis_20131202.GetRecords", body: get}); res.status != 200 {
+		t.Fatalf("GetRecords beside a trickling one: %d %s", res.status, res.body)
+	}
+
+	// An answer nobody reads: held while written, then cut off and given back.
+	full := `{"ShardIterator":"` + it.ShardIterator + `"}`
+	rawPost(t, ts, "Kinesis_20131202.GetRecords", len(full), []byte(full))
+	waitInFlight(t, ts, 10<<20)
+	if len(ts.reads) != 0 {
+		t.Errorf("%d read slots held while the answer waits for its reader", len(ts.reads))
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ts.inflight.mu.Lock()
+		used := ts.inflight.used
+		ts.inflight.mu.Unlock()
+		if used < 1<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the unread answer is still held (%d bytes in flight)", used)
+		}
+		runtime.Gosched()
+	}
+	if res := ts.do(t, request{target: "Kinesis_20131202.GetRecords", body: get}); res.status != 200 {
+		t.Errorf("GetRecords afterwards: %d %s", res.status, res.body)
 	}
 }

@@ -55,8 +55,9 @@ type Config struct {
 	// Credentials, when set, turns SigV4 signature verification on: every request must be
 	// signed with one of these keys (see auth.Verifier). Nil: signatures are not checked.
 	Credentials *auth.Credentials
-	// BodyTimeout bounds how long reading one request body may take (default 2 minutes);
-	// a client that trickles its body is then cut off.
+	// BodyTimeout bounds how long reading one request body, or writing one answer, may
+	// take (default 2 minutes); a client that trickles its body, or stops reading its
+	// answer, is then cut off.
 	BodyTimeout time.Duration
 	// StreamWriteTimeout bounds one write of an event stream (SubscribeToShard): a client
 	// that stops reading is dropped after it (default DefaultStreamWriteTimeout).
@@ -268,15 +269,6 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.inflight.release(weight)
-	if target == kinesisTarget+"GetRecords" {
-		select {
-		case s.reads <- struct{}{}:
-			defer func() { <-s.reads }()
-		default:
-			s.writeError(w, r, codec, reqID, op, errBusy())
-			return
-		}
-	}
 	body, err := s.readBody(rw, r) // the server's own writer: it closes the connection after a 413
 	if err != nil {
 		if e, ok := awserr.As(err); ok {
@@ -303,6 +295,12 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, codec, reqID, op, err)
 		return
 	}
+	endRead, ok := s.startRead(target) // overload.go
+	if !ok {
+		s.writeError(w, r, codec, reqID, op, errBusy())
+		return
+	}
+	defer endRead()
 	out, err := route(auth.WithScope(r.Context(), scope), codec, body)
 	if err != nil {
 		s.writeError(w, r, codec, reqID, op, err)
@@ -313,10 +311,12 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := codec.Encode(out)
+	endRead()
 	if err != nil {
 		s.writeError(w, r, codec, reqID, op, fmt.Errorf("encode %s output: %w", op, err))
 		return
 	}
+	defer s.holdAnswer(rw, len(b))() // overload.go
 	h.Set("Content-Type", codec.ContentType())
 	w.Write(b)
 }
