@@ -22,6 +22,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkSystemSetting;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -63,6 +66,8 @@ public final class Main {
 
     private final KinesisAsyncClient kinesis;
     private final String label;
+    /** Content types seen: "op: request → response" for each HTTP exchange. */
+    private static final List<String> exchanges = new CopyOnWriteArrayList<>();
     private int passed;
     private int failed;
 
@@ -96,7 +101,8 @@ public final class Main {
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIAFRESHETCOMPAT", "dummy-secret")))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .addExecutionInterceptor(new ContentTypes()));
         if (endpoint.getScheme().equals("https")) {
             // httpClientBuilder (not httpClient) keeps the service's defaults: HTTP/2 for Kinesis.
             b.httpClientBuilder(NettyNioAsyncHttpClient.builder()
@@ -312,6 +318,21 @@ public final class Main {
             });
         }
 
+        check("every answer in the request's content type", () -> {
+            String sent = SdkSystemSetting.CBOR_ENABLED.getBooleanValueOrThrow()
+                    ? "application/x-amz-cbor-1.1" : "application/x-amz-json-1.1";
+            List<String> odd = new ArrayList<>();
+            for (String e : exchanges) {
+                String want = e.startsWith("SubscribeToShard:")
+                        // The SDK sends SubscribeToShard as JSON even with CBOR on.
+                        ? "SubscribeToShard: application/x-amz-json-1.1 -> application/vnd.amazon.eventstream"
+                        : e.substring(0, e.indexOf(':')) + ": " + sent + " -> " + sent;
+                if (!e.equals(want)) {
+                    odd.add(e);
+                }
+            }
+            expect(!exchanges.isEmpty() && odd.isEmpty(), "request and answer in " + sent, odd);
+        });
         check("DeleteStream, waiter StreamNotExists", () -> {
             get(kinesis.deleteStream(r -> r.streamName(name).enforceConsumerDeletion(true)));
             get(kinesis.waiter().waitUntilStreamNotExists(r -> r.streamName(name),
@@ -374,6 +395,16 @@ public final class Main {
         expect(!continuation.isEmpty() && continuation.get(continuation.size() - 1) != null,
                 "a ContinuationSequenceNumber", continuation);
         return got;
+    }
+
+    /** Records each exchange's operation and content types. */
+    private static final class ContentTypes implements ExecutionInterceptor {
+        @Override
+        public void afterTransmission(Context.AfterTransmission ctx, ExecutionAttributes attrs) {
+            String op = attrs.getAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME);
+            exchanges.add(op + ": " + ctx.httpRequest().firstMatchingHeader("Content-Type").orElse("none")
+                    + " -> " + ctx.httpResponse().firstMatchingHeader("Content-Type").orElse("none"));
+        }
     }
 
     /** Trusts any certificate and skips the host name check: freshet's --tls certificate is self-signed. */
