@@ -48,7 +48,7 @@ func checkTagKeys(v *awserr.Validator, path string, keys []string) {
 		v.Null(path)
 		return
 	}
-	rendered := "[" + strings.Join(keys, ", ") + "]"
+	rendered := "[" + joinCapped(keys) + "]"
 	v.List(path, len(keys), true, true, 1, tagListMax, rendered)
 	for _, k := range keys {
 		if n := utf8.RuneCountInString(k); n < 1 || n > tagKeyMax {
@@ -165,9 +165,23 @@ func sortedKeys(m map[string]string) []string {
 }
 
 func renderMap(m map[string]string) string {
-	parts := make([]string, 0, len(m))
-	for _, k := range sortedKeys(m) {
+	keys := sortedKeys(m)
+	parts := make([]string, 0, min(len(keys), maxRenderedRecords+1))
+	for _, k := range keys[:min(len(keys), maxRenderedRecords)] {
 		parts = append(parts, fmt.Sprintf("%s=%s", k, m[k]))
 	}
+	if len(keys) > maxRenderedRecords {
+		parts = append(parts, "...")
+	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// joinCapped joins a list as AWS renders it in a ValidationException, but only its first
+// maxRenderedRecords members and then "...": a 16 MiB body of millions of tag keys must not
+// become a message of tens of MiB (AWS prints every member).
+func joinCapped(items []string) string {
+	if len(items) <= maxRenderedRecords {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:maxRenderedRecords], ", ") + ", ..."
 }
