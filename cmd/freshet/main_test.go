@@ -24,6 +24,8 @@ var defaults = Config{
 	AutoscaleSplitAt:    0.8,
 	AutoscaleMergeBelow: 0.1,
 	AutoscaleMergeAfter: 5 * time.Minute,
+
+	S3Region: "us-east-1",
 }
 
 func TestParseArgs(t *testing.T) {
