@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLEngine;
@@ -25,10 +26,12 @@ import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
@@ -151,7 +154,7 @@ public final class Main {
     private static <T> T get(CompletableFuture<T> f) throws Exception {
         try {
             return f.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
     }
@@ -180,7 +183,7 @@ public final class Main {
         check("waiter StreamExists", () -> {
             var w = get(kinesis.waiter().waitUntilStreamExists(r -> r.streamName(name),
                     o -> o.maxAttempts(100).backoffStrategyV2(
-                            software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(Duration.ofMillis(100)))));
+                            BackoffStrategy.fixedDelay(Duration.ofMillis(100)))));
             var d = w.matched().response().orElseThrow(() -> new AssertionError("waiter: " + w.matched().exception()));
             expect(d.streamDescription().streamStatus() == StreamStatus.ACTIVE, "ACTIVE", d.streamDescription().streamStatus());
             expect(d.streamDescription().shards().size() == 2, "2 shards", d.streamDescription().shards());
@@ -337,7 +340,7 @@ public final class Main {
             get(kinesis.deleteStream(r -> r.streamName(name).enforceConsumerDeletion(true)));
             get(kinesis.waiter().waitUntilStreamNotExists(r -> r.streamName(name),
                     o -> o.maxAttempts(100).backoffStrategyV2(
-                            software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(Duration.ofMillis(100)))));
+                            BackoffStrategy.fixedDelay(Duration.ofMillis(100)))));
         });
     }
 
@@ -386,7 +389,7 @@ public final class Main {
         });
         try {
             enough.get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         } finally {
             call.cancel(true);
@@ -401,7 +404,7 @@ public final class Main {
     private static final class ContentTypes implements ExecutionInterceptor {
         @Override
         public void afterTransmission(Context.AfterTransmission ctx, ExecutionAttributes attrs) {
-            String op = attrs.getAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME);
+            String op = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
             exchanges.add(op + ": " + ctx.httpRequest().firstMatchingHeader("Content-Type").orElse("none")
                     + " -> " + ctx.httpResponse().firstMatchingHeader("Content-Type").orElse("none"));
         }
