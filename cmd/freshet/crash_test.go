@@ -66,6 +66,9 @@ func TestCrashKeepsAcknowledgedRecords(t *testing.T) {
 	bin := buildFreshetCached(t)
 	dir := t.TempDir()
 	args := []string{"--listen", "127.0.0.1:0", "--data-dir", dir, "--autoscale-interval", "-1s", "--log-level", "info"}
+	if v := os.Getenv("FRESHET_SYNC"); v != "" { // the server reads it too; named for the log
+		t.Logf("--sync %s", v)
+	}
 	ctx := t.Context()
 	cs := &crashState{
 		attempted: map[string]bool{},
@@ -85,6 +88,9 @@ func TestCrashKeepsAcknowledgedRecords(t *testing.T) {
 	for cycle := range cycles + 1 {
 		began := time.Now()
 		p = start(t, bin, args...)
+		if os.Getenv("FRESHET_SYNC") == "always" && !strings.Contains(p.logText(), "sync_always=true") {
+			t.Fatalf("FRESHET_SYNC=always, but the server says:\n%s", p.logText())
+		}
 		ready := waitHealthy(t, p)
 		maxReady = max(maxReady, ready.Sub(began))
 		c := crashClient(p)
