@@ -87,6 +87,13 @@ func (s *Store) Append(ctx context.Context, name string, payload []byte) (uint64
 	if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse) {
 		return 0, ErrNotFound
 	}
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		// The engine never acknowledged: if the log was deleted while the write was in
+		// flight, the write was not stored and the log is gone, which the caller must hear.
+		if _, serr := s.js.Stream(ctx, name); errors.Is(serr, jetstream.ErrStreamNotFound) {
+			return 0, ErrNotFound
+		}
+	}
 	if err != nil {
 		return 0, fmt.Errorf("append to %s: %w", name, err)
 	}
