@@ -1,8 +1,11 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"sync"
 	"time"
 
@@ -24,6 +27,7 @@ func (r *runState) latencyEFO(ctx context.Context) (*LatencyResult, error) {
 			Region:       cfg.Region,
 			BaseEndpoint: aws.String(cfg.Endpoint),
 			Credentials:  credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, cfg.Session),
+			HTTPClient:   &http.Client{Transport: bufferedBody{http.DefaultTransport.(*http.Transport).Clone()}},
 		})
 	}
 	sdk := newSDK()
@@ -102,4 +106,24 @@ func (r *runState) latencyEFO(ctx context.Context) (*LatencyResult, error) {
 		return nil, err
 	}
 	return l.result("efo"), nil
+}
+
+// bufferedBody hands the transport its own copy of each request body. smithy-go closes the
+// body once response headers arrive; when the transport has not yet read its EOF (a fast
+// local server), it drops the connection, which for SubscribeToShard cuts the event stream
+// ("use of closed network connection", aws/aws-sdk-go-v2#2737).
+type bufferedBody struct{ base http.RoundTripper }
+
+func (t bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	return t.base.RoundTrip(r)
 }
