@@ -90,7 +90,8 @@ func (v *Verifier) Verify(r *http.Request, body []byte, service string) (Scope, 
 	if err != nil {
 		return Scope{}, err
 	}
-	if !slices.Contains(strings.Split(strings.ToLower(sr.signedHeaders), ";"), "host") {
+	// Over HTTP/2 the JS SDK v3 signs the :authority pseudo-header in place of Host.
+	if signed := strings.Split(strings.ToLower(sr.signedHeaders), ";"); !slices.Contains(signed, "host") && !slices.Contains(signed, ":authority") {
 		return Scope{}, awserr.New(awserr.InvalidSignature, "'Host' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	if sr.algorithm != algorithm {
@@ -291,11 +292,12 @@ func canonicalQuery(raw string, presigned bool) string {
 }
 
 // headerValue is a signed header's canonical value: its values trimmed, inner runs of
-// spaces collapsed, joined by commas. Go keeps Host and Content-Length outside Header.
+// spaces collapsed, joined by commas. Go keeps Host (HTTP/2's :authority) and
+// Content-Length outside Header.
 func headerValue(r *http.Request, name string) string {
 	var vs []string
 	switch name {
-	case "host":
+	case "host", ":authority":
 		vs = []string{r.Host}
 	case "content-length":
 		vs = r.Header.Values("Content-Length")

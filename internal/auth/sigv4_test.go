@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -405,5 +406,43 @@ func BenchmarkVerify(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerifyAuthoritySigned: over HTTP/2 the JS SDK v3 signs the :authority pseudo-header
+// instead of Host (SignedHeaders=:authority;…). The signature is computed here by hand,
+// following the SigV4 specification, with :authority's value being the request's host.
+func TestVerifyAuthoritySigned(t *testing.T) {
+	srv := verifyServer(t)
+	r := newSignable(t, srv.URL, testBody)
+	const amzDate = "20261126T080000Z"
+	r.Header.Set("X-Amz-Date", amzDate)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	signed := ":authority;content-type;x-amz-date;x-amz-target"
+	canonical := strings.Join([]string{
+		"POST", "/", "",
+		":authority:" + host,
+		"content-type:application/x-amz-json-1.1",
+		"x-amz-date:" + amzDate,
+		"x-amz-target:Kinesis_20131202.DescribeStream",
+		"",
+		signed,
+		sha256Hex([]byte(testBody)),
+	}, "\n")
+	scope := "20261126/eu-west-1/kinesis/aws4_request"
+	toSign := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + sha256Hex([]byte(canonical))
+	hmacOf := func(key []byte, s string) []byte {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(s))
+		return m.Sum(nil)
+	}
+	key := []byte("AWS4wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+	for _, part := range []string{"20261126", "eu-west-1", "kinesis", "aws4_request"} {
+		key = hmacOf(key, part)
+	}
+	sig := hex.EncodeToString(hmacOf(key, toSign))
+	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"+scope+", SignedHeaders="+signed+", Signature="+sig)
+	if got, want := send(t, r), (verifyResult{Scope: Scope{"111122223333", "eu-west-1"}}); got != want {
+		t.Errorf("signed with :authority: got %+v, want %+v", got, want)
 	}
 }
