@@ -219,6 +219,15 @@ func extendedFromS3(c *S3DestinationConfiguration) *ExtendedS3DestinationConfigu
 	}
 }
 
+// s3Members is the plain S3DestinationConfiguration part of an ExtendedS3 configuration.
+func s3Members(c *ExtendedS3DestinationConfiguration) *S3DestinationConfiguration {
+	return &S3DestinationConfiguration{
+		BucketARN: c.BucketARN, BufferingHints: c.BufferingHints, CloudWatchLoggingOptions: c.CloudWatchLoggingOptions,
+		CompressionFormat: c.CompressionFormat, EncryptionConfiguration: c.EncryptionConfiguration,
+		ErrorOutputPrefix: c.ErrorOutputPrefix, Prefix: c.Prefix, RoleARN: c.RoleARN,
+	}
+}
+
 // withDefaults fills in the values AWS reports for members left out.
 func withDefaults(c *ExtendedS3DestinationConfiguration) {
 	if c.BufferingHints == nil {

@@ -127,10 +127,6 @@ func describeDestination(m *streamMeta) DestinationDescription {
 			FileExtension: c.FileExtension, Prefix: c.Prefix, ProcessingConfiguration: c.ProcessingConfiguration,
 			RoleARN: c.RoleARN, S3BackupDescription: c.S3BackupConfiguration, S3BackupMode: c.S3BackupMode,
 		},
-		S3DestinationDescription: &S3DestinationConfiguration{
-			BucketARN: c.BucketARN, BufferingHints: c.BufferingHints, CloudWatchLoggingOptions: c.CloudWatchLoggingOptions,
-			CompressionFormat: c.CompressionFormat, EncryptionConfiguration: c.EncryptionConfiguration,
-			ErrorOutputPrefix: c.ErrorOutputPrefix, Prefix: c.Prefix, RoleARN: c.RoleARN,
-		},
+		S3DestinationDescription: s3Members(c),
 	}
 }

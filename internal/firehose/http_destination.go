@@ -276,11 +276,7 @@ func describeHTTPEndpoint(c *HttpEndpointDestinationConfiguration, s3 *ExtendedS
 		ProcessingConfiguration: c.ProcessingConfiguration, RequestConfiguration: c.RequestConfiguration,
 		RetryOptions: c.RetryOptions, RoleARN: c.RoleARN, S3BackupMode: c.S3BackupMode,
 		SecretsManagerConfiguration: c.SecretsManagerConfiguration,
-		S3DestinationDescription: &S3DestinationConfiguration{
-			BucketARN: s3.BucketARN, BufferingHints: s3.BufferingHints, CloudWatchLoggingOptions: s3.CloudWatchLoggingOptions,
-			CompressionFormat: s3.CompressionFormat, EncryptionConfiguration: s3.EncryptionConfiguration,
-			ErrorOutputPrefix: s3.ErrorOutputPrefix, Prefix: s3.Prefix, RoleARN: s3.RoleARN,
-		},
+		S3DestinationDescription:    s3Members(s3),
 	}
 	if e := c.EndpointConfiguration; e != nil {
 		d.EndpointConfiguration = &HttpEndpointDescription{Name: e.Name, Url: e.Url}

@@ -139,11 +139,7 @@ func mergeExtended(c, u *ExtendedS3DestinationConfiguration) error {
 		*u.DynamicPartitioningConfiguration.Enabled != dynamicPartitioning(c) {
 		return awserr.New(awserr.InvalidArgument, "Dynamic partitioning can only be enabled when the delivery stream is created, and cannot be disabled.")
 	}
-	mergeS3Into(c, &S3DestinationConfiguration{
-		BucketARN: u.BucketARN, BufferingHints: u.BufferingHints, CloudWatchLoggingOptions: u.CloudWatchLoggingOptions,
-		CompressionFormat: u.CompressionFormat, EncryptionConfiguration: u.EncryptionConfiguration,
-		ErrorOutputPrefix: u.ErrorOutputPrefix, Prefix: u.Prefix, RoleARN: u.RoleARN,
-	})
+	mergeS3Into(c, s3Members(u))
 	set(&c.CustomTimeZone, u.CustomTimeZone)
 	set(&c.FileExtension, u.FileExtension)
 	set(&c.S3BackupMode, u.S3BackupMode)
@@ -183,19 +179,11 @@ func mergeS3Into(c *ExtendedS3DestinationConfiguration, u *S3DestinationConfigur
 	set(&c.RoleARN, u.RoleARN)
 }
 
+// mergeS3 applies an S3DestinationUpdate to an S3 configuration (an ExtendedS3 backup).
 func mergeS3(c, u *S3DestinationConfiguration) {
-	set(&c.BucketARN, u.BucketARN)
-	mergeHints(&c.BufferingHints, u.BufferingHints)
-	if u.CloudWatchLoggingOptions != nil {
-		c.CloudWatchLoggingOptions = u.CloudWatchLoggingOptions
-	}
-	set(&c.CompressionFormat, u.CompressionFormat)
-	if u.EncryptionConfiguration != nil {
-		c.EncryptionConfiguration = u.EncryptionConfiguration
-	}
-	set(&c.ErrorOutputPrefix, u.ErrorOutputPrefix)
-	set(&c.Prefix, u.Prefix)
-	set(&c.RoleARN, u.RoleARN)
+	e := extendedFromS3(c)
+	mergeS3Into(e, u)
+	*c = *s3Members(e)
 }
 
 func mergeHints(c **BufferingHints, u *BufferingHints) {
