@@ -268,7 +268,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, codec, reqID, op, errBusy())
 		return
 	}
-	defer s.inflight.release(weight)
+	defer func() { s.inflight.release(weight) }()
 	body, err := s.readBody(rw, r) // the server's own writer: it closes the connection after a 413
 	if err != nil {
 		if e, ok := awserr.As(err); ok {
@@ -277,6 +277,12 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			s.log.Debug("read body", "op", op, "req_id", reqID, "err", err) // the client went away
 		}
 		return
+	}
+	if n := int64(len(body)); n < weight {
+		// A body without a Content-Length was counted as MaxBody until read: from now on it
+		// weighs what it is (an event stream holds it for minutes).
+		s.inflight.release(weight - n)
+		weight = n
 	}
 	route, ok := s.routes[target]
 	if !ok {
