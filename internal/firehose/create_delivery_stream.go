@@ -230,17 +230,7 @@ func s3Members(c *ExtendedS3DestinationConfiguration) *S3DestinationConfiguratio
 
 // withDefaults fills in the values AWS reports for members left out.
 func withDefaults(c *ExtendedS3DestinationConfiguration) {
-	if c.BufferingHints == nil {
-		c.BufferingHints = &BufferingHints{}
-	}
-	if c.BufferingHints.SizeInMBs == nil {
-		n := int64(5)
-		c.BufferingHints.SizeInMBs = &n
-	}
-	if c.BufferingHints.IntervalInSeconds == nil {
-		n := int64(300)
-		c.BufferingHints.IntervalInSeconds = &n
-	}
+	hintDefaults(&c.BufferingHints)
 	if c.CompressionFormat == nil {
 		f := compressUncompressed
 		c.CompressionFormat = &f
@@ -267,6 +257,21 @@ func withDefaults(c *ExtendedS3DestinationConfiguration) {
 			e := "NoEncryption"
 			b.EncryptionConfiguration = &EncryptionConfiguration{NoEncryptionConfig: &e}
 		}
+	}
+}
+
+// hintDefaults fills in AWS's buffering hints for members left out: 5 MiB, 300 s.
+func hintDefaults(h **BufferingHints) {
+	if *h == nil {
+		*h = &BufferingHints{}
+	}
+	if (*h).SizeInMBs == nil {
+		n := int64(5)
+		(*h).SizeInMBs = &n
+	}
+	if (*h).IntervalInSeconds == nil {
+		n := int64(300)
+		(*h).IntervalInSeconds = &n
 	}
 }
 

@@ -242,17 +242,7 @@ func checkHTTPEndpoint(v *awserr.Validator, path string, c *HttpEndpointDestinat
 
 // httpDefaults fills in the values AWS reports for members left out.
 func httpDefaults(c *HttpEndpointDestinationConfiguration) {
-	if c.BufferingHints == nil {
-		c.BufferingHints = &BufferingHints{}
-	}
-	if c.BufferingHints.SizeInMBs == nil {
-		n := int64(5)
-		c.BufferingHints.SizeInMBs = &n
-	}
-	if c.BufferingHints.IntervalInSeconds == nil {
-		n := int64(300)
-		c.BufferingHints.IntervalInSeconds = &n
-	}
+	hintDefaults(&c.BufferingHints)
 	if c.RequestConfiguration == nil {
 		c.RequestConfiguration = &HttpEndpointRequestConfiguration{}
 	}
