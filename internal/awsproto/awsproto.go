@@ -46,16 +46,22 @@ type FastEncoder interface {
 }
 
 func (jsonCodec) EncodeError(e *awserr.Error) []byte {
+	b, _ := json.Marshal(errorBody(e))
+	return b
+}
+
+// errorBody is an error answer's members, whatever the codec: __type, and the text as
+// "message", or "Message" for a SerializationException, as AWS sends it.
+func errorBody(e *awserr.Error) map[string]string {
 	key := "message"
 	if e.Code == awserr.Serialization {
-		key = "Message" // as AWS sends it
+		key = "Message"
 	}
 	m := map[string]string{"__type": e.Code}
 	if e.Message != "" {
 		m[key] = e.Message
 	}
-	b, _ := json.Marshal(m)
-	return b
+	return m
 }
 
 func (jsonCodec) Decode(body []byte, v any) error {

@@ -93,15 +93,7 @@ func (cborCodec) Encode(v any) ([]byte, error) { return cborEnc.Marshal(v) }
 // EncodeError writes {"__type": code, "message": text}, with "Message" for a
 // SerializationException as in JSON (the Java SDK reads either spelling).
 func (cborCodec) EncodeError(e *awserr.Error) []byte {
-	key := "message"
-	if e.Code == awserr.Serialization {
-		key = "Message"
-	}
-	m := map[string]string{"__type": e.Code}
-	if e.Message != "" {
-		m[key] = e.Message
-	}
-	b, _ := cborEnc.Marshal(m)
+	b, _ := cborEnc.Marshal(errorBody(e))
 	return b
 }
 
