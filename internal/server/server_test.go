@@ -64,6 +64,18 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 	cfg.Kinesis = k
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := New(cfg)
+	t.Cleanup(func() { // after the server has shut down
+		k.Close()
+		st.Close()
+	})
+	return &testServer{Server: srv, URL: serveLoopback(t, srv), Store: st, logs: logs}
+}
+
+// serveLoopback serves srv on a loopback port until the test ends, then shuts it down
+// and checks it stopped cleanly; it returns the server's URL. Cleanups registered before
+// it run after the shutdown.
+func serveLoopback(t testing.TB, srv *Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -79,10 +91,8 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 		if err := <-done; err != nil {
 			t.Errorf("Serve: %v", err)
 		}
-		k.Close()
-		st.Close()
 	})
-	return &testServer{Server: srv, URL: "http://" + ln.Addr().String(), Store: st, logs: logs}
+	return "http://" + ln.Addr().String()
 }
 
 const testAuth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcd"
