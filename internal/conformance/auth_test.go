@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -44,21 +43,11 @@ func authEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	srv := server.New(server.Config{Kinesis: svc, Credentials: creds})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		<-done
+	t.Cleanup(func() { // after the server has shut down
 		svc.Close()
 		st.Close()
 	})
-	return &env{URL: "http://" + ln.Addr().String(), Store: st, Svc: svc}
+	return &env{URL: "http://" + serveLoopback(t, srv), Store: st, Svc: svc}
 }
 
 // skewedSigner signs as the SDK does, with a clock off by skew.

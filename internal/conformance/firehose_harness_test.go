@@ -81,22 +81,14 @@ func newFirehoseEnv(t testing.TB, o fhOptions) *fhEnv {
 		t.Fatal(err)
 	}
 	srv := server.New(server.Config{Kinesis: k, Firehose: e.Svc})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
+	t.Cleanup(func() { // after the server has shut down
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		srv.Shutdown(ctx)
-		<-done
 		e.Svc.Close(ctx)
 		k.Close()
 		st.Close()
 	})
-	e.URL = "http://" + ln.Addr().String()
+	e.URL = "http://" + serveLoopback(t, srv)
 	e.Client = e.client("AKIDEXAMPLE", "us-east-1")
 	return e
 }

@@ -64,6 +64,20 @@ func newEnv(t testing.TB, o envOptions) *env {
 		t.Fatal(err)
 	}
 	srv := server.New(server.Config{Kinesis: svc})
+	t.Cleanup(func() { // after the server has shut down
+		svc.Close()
+		st.Close()
+	})
+	e := &env{URL: "http://" + serveLoopback(t, srv), Store: st, Svc: svc}
+	e.Client = e.client("AKIDEXAMPLE", "us-east-1")
+	return e
+}
+
+// serveLoopback serves srv on a loopback port until the test ends, then shuts it down
+// and checks it stopped cleanly; it returns the server's address (host:port). Cleanups
+// registered before it run after the shutdown.
+func serveLoopback(t testing.TB, srv *server.Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -73,14 +87,14 @@ func newEnv(t testing.TB, o envOptions) *env {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		srv.Shutdown(ctx)
-		<-done
-		svc.Close()
-		st.Close()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
 	})
-	e := &env{URL: "http://" + ln.Addr().String(), Store: st, Svc: svc}
-	e.Client = e.client("AKIDEXAMPLE", "us-east-1")
-	return e
+	return ln.Addr().String()
 }
 
 // client returns an SDK client signing with the given access key in the given region.

@@ -55,25 +55,11 @@ func newTLSEnv(t *testing.T, opts fkinesis.Options) *tlsEnv {
 		t.Fatal("no certificate in " + certPath)
 	}
 	srv := server.New(server.Config{Kinesis: svc, TLS: &tls.Config{Certificates: []tls.Certificate{cert}}})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
+	t.Cleanup(func() { // after the server has shut down
 		svc.Close()
 		st.Close()
 	})
-	return &tlsEnv{addr: ln.Addr().String(), srv: srv, pool: pool}
+	return &tlsEnv{addr: serveLoopback(t, srv), srv: srv, pool: pool}
 }
 
 // protoRecorder notes the protocol of every answer ("HTTP/2.0 TLS", "HTTP/1.1").
