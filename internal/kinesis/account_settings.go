@@ -96,28 +96,7 @@ func (s *Service) loadAccount(ctx context.Context, account, region string) (*acc
 // updateAccount applies fn to an (account, region)'s settings with compare-and-set,
 // retrying on a concurrent change.
 func (s *Service) updateAccount(ctx context.Context, account, region string, fn func(a *accountMeta)) (*accountMeta, error) {
-	key := accountKey(account, region)
-	for {
-		a, rev, err := s.loadAccount(ctx, account, region)
-		if err != nil {
-			return nil, err
-		}
-		fn(a)
-		b, err := json.Marshal(a)
-		if err != nil {
-			return nil, err
-		}
-		if rev == 0 {
-			_, err = s.store.MetaCreate(ctx, key, b)
-		} else {
-			_, err = s.store.MetaUpdate(ctx, key, b, rev)
-		}
-		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrExists) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return a, nil
-	}
+	return store.MetaModify(ctx, s.store, accountKey(account, region),
+		func() (*accountMeta, uint64, error) { return s.loadAccount(ctx, account, region) },
+		func(a *accountMeta) error { fn(a); return nil })
 }

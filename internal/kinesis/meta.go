@@ -214,27 +214,7 @@ func (s *Service) load(ctx context.Context, r streamRef) (*streamMeta, uint64, e
 // update applies fn to a stream's metadata and stores the result with compare-and-set,
 // retrying on a concurrent change. fn may return an error to abort.
 func (s *Service) update(ctx context.Context, r streamRef, fn func(m *streamMeta) error) (*streamMeta, error) {
-	for {
-		m, rev, err := s.load(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		if err := fn(m); err != nil {
-			return nil, err
-		}
-		b, err := json.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		_, err = s.store.MetaUpdate(ctx, r.key(), b, rev)
-		if errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return m, nil
-	}
+	return store.MetaModify(ctx, s.store, r.key(), func() (*streamMeta, uint64, error) { return s.load(ctx, r) }, fn)
 }
 
 // requireActive fails with AWS's ResourceInUse text unless the stream is ACTIVE.
