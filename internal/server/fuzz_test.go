@@ -16,12 +16,7 @@ import (
 // request id, a Content-Type and, on errors, an AWS error body.
 func FuzzRequestBody(f *testing.F) {
 	ts := newTestServer(f, Config{MaxBody: 1 << 20})
-	ops := make([]string, 0, len(ts.routes))
-	for target := range ts.routes {
-		ops = append(ops, target)
-	}
-	slices.Sort(ops)
-	opIndex := func(op string) uint8 { return uint8(slices.Index(ops, "Kinesis_20131202."+op)) }
+	ops, opIndex := fuzzTargets(ts)
 
 	// A stream for the data-plane operations to find.
 	w := httptest.NewRecorder()
@@ -66,17 +61,7 @@ func FuzzRequestBody(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
 		target := ops[int(op)%len(ops)]
-		w := httptest.NewRecorder()
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			ts.ServeHTTP(w, fuzzRequest(target, body))
-		}()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%s %q: no answer after 10s", target, body)
-		}
+		w := fuzzServe(t, ts, fuzzRequest(target, body))
 		if w.Code >= 500 {
 			t.Fatalf("%s %q: %d %s", target, body, w.Code, w.Body)
 		}
@@ -92,6 +77,34 @@ func FuzzRequestBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzTargets lists the server's operation targets in a stable order, with the index of
+// an operation (such as "PutRecords") in that list.
+func fuzzTargets(ts *testServer) ([]string, func(op string) uint8) {
+	ops := make([]string, 0, len(ts.routes))
+	for target := range ts.routes {
+		ops = append(ops, target)
+	}
+	slices.Sort(ops)
+	return ops, func(op string) uint8 { return uint8(slices.Index(ops, "Kinesis_20131202."+op)) }
+}
+
+// fuzzServe runs one request through the handler, failing if no answer comes within 10 s.
+func fuzzServe(t *testing.T, ts *testServer, r *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	w := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ts.ServeHTTP(w, r)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: no answer after 10s", r.Header.Get("X-Amz-Target"))
+	}
+	return w
 }
 
 func fuzzRequest(target string, body []byte) *http.Request {
