@@ -395,6 +395,12 @@ func (sub *Subscription) readOnce(ctx context.Context) (*SubscribeToShardEvent, 
 	now := s.now()
 	atEnd := rd.millisBehind(now) == 0 && sh.ClosedMs != 0
 	if len(rd.Records) == 0 && !atEnd {
+		if rd.Next > sub.pos {
+			// The read held only records before the position (the rest of a batch larger
+			// than an event, already sent): go on past them, or the next read finds them again.
+			sub.pos = rd.Next
+			return sub.readOnce(ctx)
+		}
 		return nil, nil
 	}
 	sub.pos = rd.Next
