@@ -11,8 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 )
 
 // TestFirehoseBinaryKinesisLambdaHTTP: the real binary wires the pieces together: a Kinesis
@@ -34,13 +32,7 @@ func TestFirehoseBinaryKinesisLambdaHTTP(t *testing.T) {
 	e := &fhEnv{URL: "http://" + p.addr}
 	e.Client = p.client()
 	kc := e.kinesisClient()
-	if _, err := kc.CreateStream(t.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("in"), ShardCount: aws.Int32(2)}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "in ACTIVE", func() bool {
-		out, err := kc.DescribeStreamSummary(t.Context(), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("in")})
-		return err == nil && out.StreamDescriptionSummary.StreamStatus == ktypes.StreamStatusActive
-	})
+	fhCreateKinesisStream(t, kc, "in", 2)
 	d := fhHTTP(ep.URL, 60)
 	d.BufferingHints.IntervalInSeconds = aws.Int32(0)
 	d.ProcessingConfiguration = fhProcessing(fhProc(fhtypes.ProcessorTypeLambda, "LambdaArn", fnARN))

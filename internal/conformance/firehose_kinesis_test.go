@@ -32,6 +32,18 @@ func (e *fhEnv) kinesisClient() *kinesis.Client {
 	})
 }
 
+// fhCreateKinesisStream creates a Kinesis stream and waits until it is ACTIVE.
+func fhCreateKinesisStream(t *testing.T, kc *kinesis.Client, name string, shards int32) {
+	t.Helper()
+	if _, err := kc.CreateStream(t.Context(), &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(shards)}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, name+" ACTIVE", func() bool {
+		out, err := kc.DescribeStreamSummary(t.Context(), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
+		return err == nil && out.StreamDescriptionSummary.StreamStatus == ktypes.StreamStatusActive
+	})
+}
+
 // fhKinesisPut puts records to a Kinesis stream, each at an explicit hash key.
 func fhKinesisPut(t *testing.T, kc *kinesis.Client, stream string, recs map[string]string) {
 	t.Helper()
@@ -82,13 +94,7 @@ const (
 func TestFirehoseKinesisSource(t *testing.T) {
 	e := newFirehoseEnv(t, fhOptions{})
 	kc := e.kinesisClient()
-	if _, err := kc.CreateStream(t.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("src"), ShardCount: aws.Int32(1)}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "src ACTIVE", func() bool {
-		out, err := kc.DescribeStreamSummary(t.Context(), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("src")})
-		return err == nil && out.StreamDescriptionSummary.StreamStatus == ktypes.StreamStatusActive
-	})
+	fhCreateKinesisStream(t, kc, "src", 1)
 	parent := map[string]string{}
 	for i := range 10 {
 		parent[fmt.Sprintf("r%02d", i)] = []string{lowHash, highHash}[i%2]
@@ -199,13 +205,7 @@ func TestFirehoseKinesisSourceLambda(t *testing.T) {
 	})
 	e := newFirehoseEnv(t, fhOptions{LambdaEndpoints: map[string]string{"*": fn.URL}})
 	kc := e.kinesisClient()
-	if _, err := kc.CreateStream(t.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("src"), ShardCount: aws.Int32(1)}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "src ACTIVE", func() bool {
-		out, err := kc.DescribeStreamSummary(t.Context(), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("src")})
-		return err == nil && out.StreamDescriptionSummary.StreamStatus == ktypes.StreamStatusActive
-	})
+	fhCreateKinesisStream(t, kc, "src", 1)
 	plain, err := kc.PutRecord(t.Context(), &kinesis.PutRecordInput{StreamName: aws.String("src"), PartitionKey: aws.String("pk-plain"), Data: []byte("plain")})
 	if err != nil {
 		t.Fatal(err)
@@ -257,13 +257,7 @@ func TestFirehoseKinesisSourceOldRecords(t *testing.T) {
 	later := &fakeClock{t: time.Now().Add(48 * time.Hour)}
 	e := newFirehoseEnv(t, fhOptions{Now: later.Now})
 	kc := e.kinesisClient()
-	if _, err := kc.CreateStream(t.Context(), &kinesis.CreateStreamInput{StreamName: aws.String("old"), ShardCount: aws.Int32(1)}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "old ACTIVE", func() bool {
-		out, err := kc.DescribeStreamSummary(t.Context(), &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("old")})
-		return err == nil && out.StreamDescriptionSummary.StreamStatus == ktypes.StreamStatusActive
-	})
+	fhCreateKinesisStream(t, kc, "old", 1)
 	fhKinesisPut(t, kc, "old", map[string]string{"a": lowHash, "b": lowHash})
 	_, err := e.Client.CreateDeliveryStream(t.Context(), &firehose.CreateDeliveryStreamInput{
 		DeliveryStreamName: aws.String("o"), DeliveryStreamType: fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
