@@ -5,6 +5,7 @@ compat_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(cd "$compat_dir/.." && pwd)
 passed=0
 failed=0
+freshet_pids=()
 
 # freshet_binary DIR: sets FRESHET_BIN, building ./cmd/freshet into DIR unless the caller
 # (compat/run.sh) already built one.
@@ -30,9 +31,10 @@ freshet_start() {
   # From LOG's directory, so that nothing a flag writes lands in the work tree.
   (cd "$(dirname "$log")" && exec "$FRESHET_BIN" --memory --listen 127.0.0.1:0 "$@" >"$log" 2>&1) &
   FRESHET_PID=$!
+  freshet_pids+=("$FRESHET_PID")
   FRESHET_ADDR=
   for i in $(seq 300); do
-    FRESHET_ADDR=$(sed -n 's/.*msg="freshet listening" addr=\([^ ]*\).*/\1/p' "$log")
+    FRESHET_ADDR=$(sed -n 's/.*msg="freshet listening" addr=\([^ ]*\).*/\1/p' "$log" || true)
     [ -n "$FRESHET_ADDR" ] && return 0
     if ! kill -0 "$FRESHET_PID" 2>/dev/null; then
       echo "freshet $* did not start:" >&2
@@ -44,6 +46,13 @@ freshet_start() {
   echo "freshet $* not listening after 30 s" >&2
   kill -KILL "$FRESHET_PID"
   return 1
+}
+
+# freshet_kill_all: for an EXIT trap, kills every server freshet_start started and
+# freshet_stop did not stop.
+freshet_kill_all() {
+  local p
+  for p in "${freshet_pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
 }
 
 # freshet_stop PID LOG: SIGTERM, then a clean exit (0) within 30 s is a passed check.
@@ -60,6 +69,9 @@ freshet_stop() {
   fi
   rc=0
   wait "$pid" || rc=$?
+  local kept=() p
+  for p in "${freshet_pids[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  freshet_pids=("${kept[@]}")
   if [ "$rc" -eq 0 ]; then
     passed=$((passed + 1))
     echo "ok   freshet exits 0 on SIGTERM"

@@ -7,12 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib.sh"
 tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'freshet_kill_all; rm -rf "$tmp"' EXIT
 freshet_binary "$tmp"
 
 cd "$here"
@@ -25,16 +20,13 @@ fi
 
 freshet_start "$tmp/plain.log"
 plain=$FRESHET_ADDR plain_pid=$FRESHET_PID
-pids+=("$plain_pid")
 tls= tls_pid=
 if freshet_start "$tmp/tls.log" --tls; then
   tls=$FRESHET_ADDR tls_pid=$FRESHET_PID
-  pids+=("$tls_pid")
 fi
 freshet_credentials "$tmp/credentials.jsonl"
 freshet_start "$tmp/auth.log" --auth "$tmp/credentials.jsonl"
 auth=$FRESHET_ADDR auth_pid=$FRESHET_PID
-pids+=("$auth_pid")
 
 # --no-warnings: the SDK warns that releases after January 2027 need Node 22.
 node --no-warnings compat.mjs "http://$plain" h2c | tee "$tmp/h2c.out" || true
