@@ -177,8 +177,8 @@ func (k *kinesisSource) Read(ctx context.Context, cp Checkpoint, maxBytes int) (
 			if iter == nil {
 				pos[sh.ShardId] = shardDone // closed and read to its end: its children are next
 			}
-			if len(res.Records) == 0 {
-				break
+			if len(res.Records) == 0 && res.MillisBehindLatest == 0 {
+				break // caught up (an empty answer behind the end only moved the iterator on)
 			}
 		}
 	}
