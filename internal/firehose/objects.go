@@ -56,6 +56,9 @@ func (d DirStore) PutObject(ctx context.Context, bucket, key string, body []byte
 		return fmt.Errorf("put %s/%s: %w", bucket, key, err)
 	}
 	_, err = f.Write(body)
+	if err == nil {
+		err = f.Chmod(0o644) // CreateTemp's 0600 would hide objects from other readers of the directory
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

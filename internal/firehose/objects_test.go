@@ -22,6 +22,9 @@ func TestDirStoreKeysStayInTheBucket(t *testing.T) {
 		if err != nil || string(b) != key {
 			t.Errorf("key %q: file %s holds %q, %v", key, want, b, err)
 		}
+		if fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(want))); err != nil || fi.Mode().Perm() != 0o644 {
+			t.Errorf("key %q: file mode %v, %v; want -rw-r--r--", key, fi.Mode(), err)
+		}
 	}
 	for _, bucket := range []string{"", "..", "a/b"} {
 		if err := d.PutObject(t.Context(), bucket, "k", nil); err == nil {
