@@ -22,8 +22,10 @@ func TestDirStoreKeysStayInTheBucket(t *testing.T) {
 		if err != nil || string(b) != key {
 			t.Errorf("key %q: file %s holds %q, %v", key, want, b, err)
 		}
-		if fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(want))); err != nil || fi.Mode().Perm() != 0o644 {
-			t.Errorf("key %q: file mode %v, %v; want -rw-r--r--", key, fi.Mode(), err)
+		if fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(want))); err != nil {
+			t.Error(err)
+		} else if fi.Mode().Perm() != 0o644 {
+			t.Errorf("key %q: file mode %v, want -rw-r--r--", key, fi.Mode())
 		}
 	}
 	for _, bucket := range []string{"", "..", "a/b"} {
