@@ -19,6 +19,8 @@ package firehose
 // Differences from AWS:
 //   - jq is gojq, not jq 1.6: the differences its README lists apply (object keys sorted,
 //     some time formats).
+//   - A query that runs longer than 1 s on a record fails that record ("The
+//     MetadataExtractionQuery did not finish within 1s."); AWS's bound is not documented.
 
 import (
 	"bytes"
@@ -26,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/itchyny/gojq"
 
@@ -36,6 +39,9 @@ const (
 	jqEngine        = "JQ-1.6"
 	maxPartitionKey = 50
 	metadataFailed  = "DynamicPartitioning.MetadataExtractionFailed"
+	// metadataTimeout bounds the query on one record: a query that never ends (the client
+	// chose it) fails its record instead of holding the delivery loop.
+	metadataTimeout = time.Second
 )
 
 type metadataStage struct {
@@ -96,12 +102,17 @@ func (m metadataStage) extract(ctx context.Context, data []byte) (map[string]str
 		return nil, "Non JSON record provided"
 	}
 	v = gojqValue(v)
-	iter := m.code.RunWithContext(ctx, v)
+	qctx, cancel := context.WithTimeout(ctx, metadataTimeout)
+	defer cancel()
+	iter := m.code.RunWithContext(qctx, v)
 	res, ok := iter.Next()
 	if !ok {
 		return nil, "The MetadataExtractionQuery produced no result."
 	}
 	if err, isErr := res.(error); isErr {
+		if qctx.Err() != nil && ctx.Err() == nil {
+			return nil, fmt.Sprintf("The MetadataExtractionQuery did not finish within %v.", metadataTimeout)
+		}
 		return nil, "The MetadataExtractionQuery failed: " + err.Error()
 	}
 	obj, isObj := res.(map[string]any)
