@@ -73,14 +73,60 @@ func (jsonCodec) Decode(body []byte, v any) error {
 	case first != '{':
 		return syntaxError()
 	}
-	if f, ok := v.(FastDecoder); ok && f.DecodeJSONFast(body) {
-		return nil
+	if f, ok := v.(FastDecoder); ok {
+		if f.DecodeJSONFast(body) {
+			return nil
+		}
+	} else if tooManyElements(body) {
+		// As in CBOR (cborMaxElements): a 16 MiB body of millions of tiny list entries
+		// would become millions of structs, about 60 times the body in memory.
+		return awserr.Newf(awserr.Serialization, "A JSON list or object in the request body has more than %d entries.", cborMaxElements)
 	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
 		return nil
 	}
 	return decodeError(body, v, err)
+}
+
+// tooManyElements reports whether a list or an object in body has more than cborMaxElements
+// entries, counting the commas at each level outside strings. PutRecords, whose decoder
+// keeps only what its ValidationException needs of a long list, does not come here.
+func tooManyElements(body []byte) bool {
+	const maxJSONDepth = 10000 // encoding/json's own nesting limit
+	if len(body) < 2*cborMaxElements {
+		return false // not enough bytes for that many separators
+	}
+	var commas []int // per open list or object
+	inString, escaped := false, false
+	for _, c := range body {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if len(commas) == maxJSONDepth {
+				return false // encoding/json refuses it
+			}
+			commas = append(commas, 0)
+		case (c == ']' || c == '}') && len(commas) > 0:
+			commas = commas[:len(commas)-1]
+		case c == ',' && len(commas) > 0:
+			commas[len(commas)-1]++
+			if commas[len(commas)-1] >= cborMaxElements {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // FastDecoder is a hot-path input (PutRecords) that decodes the JSON shape the SDKs send

@@ -1,6 +1,7 @@
 package awsproto
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -207,4 +208,47 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode(%q) = %v", body, err)
 		}
 	})
+}
+
+// TestDecodeBoundsListLength: a list or object of more than 65,536 entries is refused before
+// encoding/json turns each into a value (a 16 MiB body of "{}" entries cost about 1 GB);
+// 65,536 still decode. Commas inside strings do not count.
+func TestDecodeBoundsListLength(t *testing.T) {
+	type input struct {
+		Records []struct{ Data []byte }
+		Tags    map[string]string
+		Name    string
+	}
+	list := func(n int) string { return strings.TrimSuffix(strings.Repeat("{},", n), ",") }
+	tags := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"k%d":""`, i)
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name, body string
+		wantErr    bool
+	}{
+		{"65536 records", `{"Records":[` + list(65536) + `]}`, false},
+		{"65537 records", `{"Records":[` + list(65537) + `]}`, true},
+		{"65537 tags", `{"Tags":{` + tags(65537) + `}}`, true},
+		{"commas in a string", `{"Name":"` + strings.Repeat(",", 200000) + `"}`, false},
+	} {
+		var in input
+		err := JSON.Decode([]byte(tc.body), &in)
+		if !tc.wantErr {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if e, ok := awserr.As(err); !ok || e.Code != awserr.Serialization || e.Message != "A JSON list or object in the request body has more than 65536 entries." {
+			t.Errorf("%s: %v, want a SerializationException", tc.name, err)
+		}
+	}
 }
