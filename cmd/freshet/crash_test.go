@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"math/rand/v2"
 	"net/http"
@@ -20,7 +18,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
@@ -93,7 +90,7 @@ func TestCrashKeepsAcknowledgedRecords(t *testing.T) {
 		}
 		ready := waitHealthy(t, p)
 		maxReady = max(maxReady, ready.Sub(began))
-		c := crashClient(p)
+		c := p.client()
 		if cycle == 0 {
 			cs.setUp(t, c)
 		} else {
@@ -214,7 +211,7 @@ func (cs *crashState) split(t *testing.T, c *kinesis.Client, cycle int) {
 // how many records were acknowledged, and how many were sent in requests that failed.
 func (cs *crashState) produce(t *testing.T, p *process, killAt int, graceful bool) (acked, unknown int) {
 	t.Helper()
-	c := crashClient(p)
+	c := p.client()
 	var (
 		count    atomic.Int64
 		stopOnce sync.Once
@@ -434,36 +431,4 @@ func waitHealthy(t *testing.T, p *process) time.Time {
 			t.Fatalf("/healthz not 200 within 30s (%v):\n%s", err, p.logText())
 		}
 	}
-}
-
-// crashClient is p.client() with request bodies buffered before net/http sends them. The
-// Go SDK closes a request body once the answer has arrived; when the server answers fast,
-// that can be while net/http's writeLoop still reads the body, which then closes the
-// connection under the answer: the call fails with "use of closed network connection"
-// after a 200 (aws/aws-sdk-go-v2#1825, #2737). A body of our own avoids that race.
-func crashClient(p *process) *kinesis.Client {
-	return kinesis.New(kinesis.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String("http://" + p.addr),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Transport: bufferedBodies{http.DefaultTransport.(*http.Transport).Clone()}},
-	})
-}
-
-type bufferedBodies struct{ http.RoundTripper }
-
-func (b bufferedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return b.RoundTripper.RoundTrip(r)
-	}
-	data, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r = r.Clone(r.Context())
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	return b.RoundTripper.RoundTrip(r)
 }

@@ -32,7 +32,7 @@ func TestDiskFull(t *testing.T) {
 	bin := buildFreshetCached(t)
 	args := []string{"--listen", "127.0.0.1:0", "--data-dir", dir + "/data", "--autoscale-interval", "-1s"}
 	p := start(t, bin, args...)
-	c := crashClient(p)
+	c := p.client()
 	ctx := t.Context()
 	if _, err := c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("full"), ShardCount: aws.Int32(1)}); err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func TestDiskFull(t *testing.T) {
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	p.wait(t)
 	p = start(t, bin, args...)
-	c = crashClient(p)
+	c = p.client()
 	if got := countRecords(t, c, "full"); got < acked {
 		t.Fatalf("after the restart, %d records readable, %d acknowledged", got, acked)
 	}

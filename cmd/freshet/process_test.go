@@ -22,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/freshet/freshet/internal/bench"
 )
 
 // process is a running freshet whose log is watched line by line.
@@ -115,12 +117,15 @@ func (p *process) wait(t *testing.T) int {
 	}
 }
 
+// client is an SDK client of p without retries; bench.BufferedBody keeps the SDK's
+// aws/aws-sdk-go-v2#2737 race from failing answered calls.
 func (p *process) client() *kinesis.Client {
 	return kinesis.New(kinesis.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String("http://" + p.addr),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
 		Retryer:      aws.NopRetryer{},
+		HTTPClient:   &http.Client{Transport: bench.BufferedBody{Base: http.DefaultTransport.(*http.Transport).Clone()}},
 	})
 }
 

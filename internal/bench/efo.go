@@ -27,7 +27,7 @@ func (r *runState) latencyEFO(ctx context.Context) (*LatencyResult, error) {
 			Region:       cfg.Region,
 			BaseEndpoint: aws.String(cfg.Endpoint),
 			Credentials:  credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, cfg.Session),
-			HTTPClient:   &http.Client{Transport: bufferedBody{http.DefaultTransport.(*http.Transport).Clone()}},
+			HTTPClient:   &http.Client{Transport: BufferedBody{Base: http.DefaultTransport.(*http.Transport).Clone()}},
 		})
 	}
 	sdk := newSDK()
@@ -108,13 +108,14 @@ func (r *runState) latencyEFO(ctx context.Context) (*LatencyResult, error) {
 	return l.result("efo"), nil
 }
 
-// bufferedBody hands the transport its own copy of each request body. smithy-go closes the
-// body once response headers arrive; when the transport has not yet read its EOF (a fast
-// local server), it drops the connection, which for SubscribeToShard cuts the event stream
-// ("use of closed network connection", aws/aws-sdk-go-v2#2737).
-type bufferedBody struct{ base http.RoundTripper }
+// BufferedBody hands the transport its own copy of each request body, for Go SDK clients
+// of a local server (the bench's, and the tests'). smithy-go closes the body once response
+// headers arrive; when the transport has not yet read its EOF (a fast local server), it
+// drops the connection, so the SDK fails to read a 200 answer and, for SubscribeToShard,
+// the event stream is cut ("use of closed network connection", aws/aws-sdk-go-v2#2737).
+type BufferedBody struct{ Base http.RoundTripper }
 
-func (t bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
+func (t BufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil && r.Body != http.NoBody {
 		b, err := io.ReadAll(r.Body)
 		r.Body.Close()
@@ -125,5 +126,5 @@ func (t bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
-	return t.base.RoundTrip(r)
+	return t.Base.RoundTrip(r)
 }

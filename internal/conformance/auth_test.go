@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 
 	"github.com/freshet/freshet/internal/auth"
+	"github.com/freshet/freshet/internal/bench"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
 	"github.com/freshet/freshet/internal/store"
@@ -67,7 +68,7 @@ func (e *env) authClient(key, secret string, skew time.Duration) *kinesis.Client
 		BaseEndpoint: aws.String(e.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: bufferedBody{http.DefaultTransport}},
+		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: bench.BufferedBody{Base: http.DefaultTransport}},
 		HTTPSignerV4: skewedSigner{skew, v4.NewSigner()},
 	})
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/freshet/freshet/internal/bench"
 	ffirehose "github.com/freshet/freshet/internal/firehose"
 	"github.com/freshet/freshet/internal/httpout"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
@@ -100,7 +101,7 @@ func (e *fhEnv) client(accessKey, region string, opts ...func(*firehose.Options)
 		BaseEndpoint: aws.String(e.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, "secret", ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: bufferedBody{http.DefaultTransport}},
+		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: bench.BufferedBody{Base: http.DefaultTransport}},
 	}, opts...)
 }
 

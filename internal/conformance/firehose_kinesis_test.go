@@ -21,6 +21,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/freshet/freshet/internal/bench"
 	ffirehose "github.com/freshet/freshet/internal/firehose"
 	"github.com/freshet/freshet/internal/httpout"
 )
@@ -29,6 +30,7 @@ func (e *fhEnv) kinesisClient() *kinesis.Client {
 	return kinesis.New(kinesis.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(e.URL), Retryer: aws.NopRetryer{},
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		HTTPClient:  &http.Client{Timeout: 60 * time.Second, Transport: bench.BufferedBody{Base: http.DefaultTransport}},
 	})
 }
 

@@ -1,11 +1,9 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/freshet/freshet/internal/bench"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
 	"github.com/freshet/freshet/internal/store"
@@ -105,29 +104,8 @@ func (e *env) client(accessKey, region string) *kinesis.Client {
 		BaseEndpoint: aws.String(e.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, "secret", ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: bufferedBody{http.DefaultTransport}},
+		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: bench.BufferedBody{Base: http.DefaultTransport}},
 	})
-}
-
-// bufferedBody hands the transport its own copy of each request body: smithy-go closes the
-// body as soon as response headers arrive, and when the transport has not read its EOF yet
-// (a fast local server), it drops the connection and the SDK fails to read a 200 answer
-// ("use of closed network connection", aws/aws-sdk-go-v2#2737; the standard retryer would
-// retry, tests use none).
-type bufferedBody struct{ base http.RoundTripper }
-
-func (t bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	}
-	return t.base.RoundTrip(r)
 }
 
 // apiError asserts err is an AWS API error and returns its code and message.

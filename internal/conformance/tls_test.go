@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/freshet/freshet/internal/bench"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
 	"github.com/freshet/freshet/internal/store"
@@ -99,7 +100,7 @@ func (e *tlsEnv) tlsClient(t *testing.T, scheme string, protos http.Protocols, p
 	t.Helper()
 	tr := &http.Transport{Protocols: &protos, TLSClientConfig: &tls.Config{RootCAs: pool}}
 	t.Cleanup(tr.CloseIdleConnections)
-	rec := &protoRecorder{base: bufferedBody{tr}, protos: map[string]bool{}}
+	rec := &protoRecorder{base: bench.BufferedBody{Base: tr}, protos: map[string]bool{}}
 	return kinesis.New(kinesis.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(scheme + "://" + e.addr),
@@ -160,7 +161,7 @@ func TestTLSOnePort(t *testing.T) {
 			return d.DialContext(ctx, network, addr)
 		}}
 		t.Cleanup(tr.CloseIdleConnections)
-		rec := &protoRecorder{base: bufferedBody{tr}, protos: map[string]bool{}}
+		rec := &protoRecorder{base: bench.BufferedBody{Base: tr}, protos: map[string]bool{}}
 		c := kinesis.New(kinesis.Options{
 			Region:       "us-east-1",
 			BaseEndpoint: aws.String("http://" + e.addr),

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/freshet/freshet/internal/bench"
 )
 
 // TestWireAccountsAndRegions: the access key (when it is 12 digits) picks the account and
@@ -56,7 +58,7 @@ func TestWireH2C(t *testing.T) {
 		Credentials:  e.Client.Options().Credentials,
 		Retryer:      aws.NopRetryer{},
 		HTTPClient: &http.Client{Timeout: 60 * time.Second, Transport: wireRoundTripper(func(r *http.Request) (*http.Response, error) {
-			res, err := tr.RoundTrip(r)
+			res, err := bench.BufferedBody{Base: tr}.RoundTrip(r)
 			if err == nil {
 				protos = append(protos, res.ProtoMajor)
 			}
@@ -82,6 +84,7 @@ func TestWireUnsigned(t *testing.T) {
 		BaseEndpoint: aws.String(e.URL),
 		Credentials:  aws.AnonymousCredentials{},
 		Retryer:      aws.NopRetryer{},
+		HTTPClient:   &http.Client{Timeout: 60 * time.Second, Transport: bench.BufferedBody{Base: http.DefaultTransport}},
 	})
 	_, err := c.ListStreams(t.Context(), &kinesis.ListStreamsInput{})
 	wantError(t, err, "MissingAuthenticationTokenException", "Missing Authentication Token")
