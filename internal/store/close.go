@@ -27,6 +27,10 @@ const errCodeStreamNotMatch = 10060
 // earlier message is stored. (On one node; a clustered engine orders proposals the same
 // way but appends from other nodes' connections are not covered by this barrier.)
 func (s *Store) CloseLog(ctx context.Context, name string) (LogState, error) {
+	if err := s.enter(); err != nil {
+		return LogState{}, err
+	}
+	defer s.engine.RUnlock()
 	st, err := s.js.Stream(ctx, name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		return LogState{}, ErrNotFound
@@ -47,5 +51,5 @@ func (s *Store) CloseLog(ctx context.Context, name string) (LogState, error) {
 		return LogState{}, fmt.Errorf("close log %s: barrier: %v", name, err)
 	}
 	s.notify(name, true) // watchers re-read and find the log closed (watch.go)
-	return s.State(ctx, name)
+	return s.state(ctx, name)
 }

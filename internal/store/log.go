@@ -29,6 +29,10 @@ func checkLogName(name string) error {
 // CreateLog creates an empty log whose messages expire after maxAge (0: never).
 // Creating a log that exists with the same settings succeeds.
 func (s *Store) CreateLog(ctx context.Context, name string, maxAge time.Duration) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.engine.RUnlock()
 	if err := checkLogName(name); err != nil {
 		return err
 	}
@@ -55,6 +59,10 @@ func (s *Store) logConfig(name string, maxAge time.Duration) jetstream.StreamCon
 
 // SetLogMaxAge changes how long a log keeps its messages; it applies to existing ones too.
 func (s *Store) SetLogMaxAge(ctx context.Context, name string, maxAge time.Duration) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.engine.RUnlock()
 	cfg := s.logConfig(name, maxAge)
 	if st, err := s.js.Stream(ctx, name); err == nil {
 		cfg.Subjects = st.CachedInfo().Config.Subjects // a closed log stays closed (CloseLog)
@@ -71,6 +79,10 @@ func (s *Store) SetLogMaxAge(ctx context.Context, name string, maxAge time.Durat
 
 // DeleteLog removes a log and frees its data. A log that does not exist is not an error.
 func (s *Store) DeleteLog(ctx context.Context, name string) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.engine.RUnlock()
 	err := s.js.DeleteStream(ctx, name)
 	if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 		return fmt.Errorf("delete log %s: %w", name, err)
@@ -81,6 +93,10 @@ func (s *Store) DeleteLog(ctx context.Context, name string) error {
 // Append writes one message to a log and returns its sequence number once the engine has
 // stored it. A missing log gives ErrNotFound.
 func (s *Store) Append(ctx context.Context, name string, payload []byte) (uint64, error) {
+	if err := s.enter(); err != nil {
+		return 0, err
+	}
+	defer s.engine.RUnlock()
 	// No engine retry on "no responders": a closed log (CloseLog) answers at once, so
 	// the caller can re-route without waiting 2×250ms.
 	ack, err := s.js.Publish(ctx, logSubject(name), payload, jetstream.WithExpectStream(name), jetstream.WithRetryAttempts(0))
@@ -95,6 +111,9 @@ func (s *Store) Append(ctx context.Context, name string, payload []byte) (uint64
 		}
 	}
 	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			s.writeFailed() // perhaps a write error the engine holds (repair.go)
+		}
 		return 0, fmt.Errorf("append to %s: %w", name, err)
 	}
 	s.notify(name, false) // stored: wake the log's watchers (watch.go)
@@ -110,6 +129,14 @@ type LogState struct {
 
 // State returns a log's extent, or ErrNotFound.
 func (s *Store) State(ctx context.Context, name string) (LogState, error) {
+	if err := s.enter(); err != nil {
+		return LogState{}, err
+	}
+	defer s.engine.RUnlock()
+	return s.state(ctx, name)
+}
+
+func (s *Store) state(ctx context.Context, name string) (LogState, error) {
 	st, err := s.js.Stream(ctx, name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		return LogState{}, ErrNotFound
@@ -152,6 +179,10 @@ type directGet struct {
 // Read fetches consecutive messages of a log by position, in one engine round trip.
 // Its cost does not depend on how much older data the log holds.
 func (s *Store) Read(ctx context.Context, name string, r ReadRequest) (ReadResult, error) {
+	if err := s.enter(); err != nil {
+		return ReadResult{}, err
+	}
+	defer s.engine.RUnlock()
 	if r.Max < 1 {
 		r.Max = 1
 	}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -58,6 +60,14 @@ type Store struct {
 	log     *slog.Logger
 	reads   readMux  // routes Read answers (read_mux.go)
 	watches watchHub // change notifications (watch.go)
+
+	// Recovery from write errors (repair.go).
+	engine     sync.RWMutex // read-held by every engine call, write-held by a restart
+	down       atomic.Bool  // JetStream did not come back from a restart
+	repairNow  chan struct{}
+	quit       chan struct{}
+	quitOnce   sync.Once
+	repairDone chan struct{} // nil without a repair loop
 }
 
 // Open starts the embedded engine and connects to it in-process.
@@ -65,7 +75,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: o.Logger, storage: jetstream.FileStorage}
+	s := &Store{log: o.Logger, storage: jetstream.FileStorage, repairNow: make(chan struct{}, 1), quit: make(chan struct{})}
 	dir := o.DataDir
 	if dir == "" {
 		dir = "freshet-data"
@@ -135,11 +145,22 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, fmt.Errorf("metadata bucket: %w", err)
 	}
 	s.meta = kv
+	if !o.Memory {
+		// The configuration the server started JetStream with (its Start), for a restart.
+		cfg := server.JetStreamConfig{StoreDir: dir, SyncInterval: o.SyncInterval, SyncAlways: o.SyncAlways,
+			Strict: true, MaxMemory: -1, MaxStore: -1, CompressOK: true}
+		s.repairDone = make(chan struct{})
+		go s.repairLoop(cfg)
+	}
 	return s, nil
 }
 
 // Close drains the connection and shuts the engine down, flushing it to disk.
 func (s *Store) Close() error {
+	s.quitOnce.Do(func() { close(s.quit) })
+	if s.repairDone != nil {
+		<-s.repairDone
+	}
 	s.reads.close()
 	if s.nc != nil {
 		_ = s.nc.Drain()
@@ -166,10 +187,8 @@ func checkDataDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".freshet-probe-")
-	if err != nil {
+	if err := probe(dir, 0); err != nil {
 		return fmt.Errorf("data dir %s is not writable: %w", dir, err)
 	}
-	f.Close()
-	return os.Remove(f.Name())
+	return nil
 }
