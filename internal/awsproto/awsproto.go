@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/freshet/freshet/internal/awserr"
 )
@@ -71,6 +72,12 @@ func (jsonCodec) Decode(body []byte, v any) error {
 	case first == '[' && json.Valid(body):
 		return awserr.New(awserr.Serialization, "Start of list found where not expected")
 	case first != '{':
+		return syntaxError()
+	}
+	if !utf8.Valid(body) {
+		// AWS's JSON parser (Jackson) stops at an invalid UTF-8 byte with a parse error, a
+		// bare SerializationException; encoding/json would turn each one into U+FFFD, so
+		// a partition key would silently become another key (another shard).
 		return syntaxError()
 	}
 	if f, ok := v.(FastDecoder); ok {

@@ -50,6 +50,9 @@ func TestDecodeSerializationErrors(t *testing.T) {
 		{`{"Name":`, ""},
 		{`{"Name":"a"} garbage`, ""},
 		{`{"Name":"a"}{}`, ""},
+		{"{\"Name\":\"\xff\"}", ""}, // invalid UTF-8
+		{"{\"Name\":\"a\xc3\"}", ""},
+		{"{\"Name\":\"\xed\xa0\x80\"}", ""}, // a UTF-16 surrogate in UTF-8
 		{`[]`, "Start of list found where not expected"},
 		{`{"Count":"1"}`, "class java.lang.String can not be converted to an Integer"},
 		{`{"Count":true}`, "class java.lang.Boolean can not be converted to an Integer"},

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/freshet/freshet/internal/awserr"
 )
 
 // TestBadInputIsAnAWSError sends malformed, mistyped, oversized and forged input to the
@@ -72,17 +74,15 @@ func TestBadInputIsAnAWSError(t *testing.T) {
 	for _, tc := range cases {
 		checkAWSError(t, tc.target+" "+short(tc.body), ts.do(t, request{target: tc.target, body: tc.body}))
 	}
-	// Invalid UTF-8 in strings is read as encoding/json reads it (each bad byte is U+FFFD),
-	// so a partition key may be accepted; the answer is never a 5xx.
+	// Invalid UTF-8 anywhere in a JSON body is a parse error, as in AWS's JSON parser, not
+	// a partition key read with U+FFFD in place of its bad bytes.
 	for _, body := range []string{
 		"{\"StreamName\":\"s\",\"Data\":\"AA==\",\"PartitionKey\":\"\xff\xfe\"}",
 		"{\"StreamName\":\"s\",\"Records\":[{\"Data\":\"AA==\",\"PartitionKey\":\"a\xc3\"}]}",
 		"{\"StreamName\":\"\xed\xa0\x80\",\"ShardCount\":1}",
 	} {
 		for _, target := range []string{"Kinesis_20131202.PutRecord", "Kinesis_20131202.PutRecords", createStream} {
-			if r := ts.do(t, request{target: target, body: body}); r.status != 200 {
-				checkAWSError(t, target+" "+short(body), r)
-			}
+			checkError(t, ts.do(t, request{target: target, body: body}), 400, awserr.Serialization, "")
 		}
 	}
 	// Other methods and paths.
