@@ -14,6 +14,7 @@ import (
 
 	"github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
+	"github.com/freshet/freshet/internal/server/servertest"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -29,25 +30,11 @@ func benchServer(t *testing.T) string {
 		t.Fatal(err)
 	}
 	srv := server.New(server.Config{Kinesis: k})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
+	t.Cleanup(func() { // after the server has shut down
 		k.Close()
 		st.Close()
 	})
-	return "http://" + ln.Addr().String()
+	return "http://" + servertest.Serve(t, srv)
 }
 
 // TestRunAgainstFreshet runs every phase, briefly, and checks that what was acknowledged

@@ -21,6 +21,7 @@ import (
 	"github.com/freshet/freshet/internal/bench"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
+	"github.com/freshet/freshet/internal/server/servertest"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -48,7 +49,7 @@ func authEnv(t *testing.T) *env {
 		svc.Close()
 		st.Close()
 	})
-	return &env{URL: "http://" + serveLoopback(t, srv), Store: st, Svc: svc}
+	return &env{URL: "http://" + servertest.Serve(t, srv), Store: st, Svc: svc}
 }
 
 // skewedSigner signs as the SDK does, with a clock off by skew.

@@ -32,6 +32,7 @@ import (
 	"github.com/freshet/freshet/internal/httpout"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
+	"github.com/freshet/freshet/internal/server/servertest"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -89,7 +90,7 @@ func newFirehoseEnv(t testing.TB, o fhOptions) *fhEnv {
 		k.Close()
 		st.Close()
 	})
-	e.URL = "http://" + serveLoopback(t, srv)
+	e.URL = "http://" + servertest.Serve(t, srv)
 	e.Client = e.client("AKIDEXAMPLE", "us-east-1")
 	return e
 }

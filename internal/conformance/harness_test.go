@@ -1,10 +1,8 @@
 package conformance
 
 import (
-	"context"
 	"errors"
 	"flag"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,6 +19,7 @@ import (
 	"github.com/freshet/freshet/internal/bench"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
+	"github.com/freshet/freshet/internal/server/servertest"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -67,33 +66,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 		svc.Close()
 		st.Close()
 	})
-	e := &env{URL: "http://" + serveLoopback(t, srv), Store: st, Svc: svc}
+	e := &env{URL: "http://" + servertest.Serve(t, srv), Store: st, Svc: svc}
 	e.Client = e.client("AKIDEXAMPLE", "us-east-1")
 	return e
-}
-
-// serveLoopback serves srv on a loopback port until the test ends, then shuts it down
-// and checks it stopped cleanly; it returns the server's address (host:port). Cleanups
-// registered before it run after the shutdown.
-func serveLoopback(t testing.TB, srv *server.Server) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return ln.Addr().String()
 }
 
 // client returns an SDK client signing with the given access key in the given region.

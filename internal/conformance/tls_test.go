@@ -21,6 +21,7 @@ import (
 	"github.com/freshet/freshet/internal/bench"
 	fkinesis "github.com/freshet/freshet/internal/kinesis"
 	"github.com/freshet/freshet/internal/server"
+	"github.com/freshet/freshet/internal/server/servertest"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -60,7 +61,7 @@ func newTLSEnv(t *testing.T, opts fkinesis.Options) *tlsEnv {
 		svc.Close()
 		st.Close()
 	})
-	return &tlsEnv{addr: serveLoopback(t, srv), srv: srv, pool: pool}
+	return &tlsEnv{addr: servertest.Serve(t, srv), srv: srv, pool: pool}
 }
 
 // protoRecorder notes the protocol of every answer ("HTTP/2.0 TLS", "HTTP/1.1").

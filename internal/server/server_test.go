@@ -22,6 +22,7 @@ import (
 	"github.com/freshet/freshet/internal/awserr"
 	"github.com/freshet/freshet/internal/awsproto"
 	"github.com/freshet/freshet/internal/kinesis"
+	"github.com/freshet/freshet/internal/server/servertest"
 	"github.com/freshet/freshet/internal/store"
 )
 
@@ -68,31 +69,7 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 		k.Close()
 		st.Close()
 	})
-	return &testServer{Server: srv, URL: serveLoopback(t, srv), Store: st, logs: logs}
-}
-
-// serveLoopback serves srv on a loopback port until the test ends, then shuts it down
-// and checks it stopped cleanly; it returns the server's URL. Cleanups registered before
-// it run after the shutdown.
-func serveLoopback(t testing.TB, srv *Server) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	return &testServer{Server: srv, URL: "http://" + servertest.Serve(t, srv), Store: st, logs: logs}
 }
 
 const testAuth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcd"

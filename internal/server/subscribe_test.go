@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -19,7 +18,9 @@ import (
 
 	"github.com/freshet/freshet/internal/awserr"
 	"github.com/freshet/freshet/internal/awsproto"
+	"github.com/freshet/freshet/internal/bench"
 	"github.com/freshet/freshet/internal/kinesis"
+	"github.com/freshet/freshet/internal/server/servertest"
 )
 
 // These tests drive the event-stream writer with a stand-in subscription, so that framing,
@@ -90,7 +91,7 @@ func newStreamServer(t testing.TB, cfg Config, sub subscription, err error) (*Se
 		}
 		return sub, nil
 	}
-	return srv, serveLoopback(t, srv)
+	return srv, "http://" + servertest.Serve(t, srv)
 }
 
 const subscribeBody = `{"ConsumerARN":"arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/c:1","ShardId":"shardId-000000000000","StartingPosition":{"Type":"LATEST"}}`
@@ -244,31 +245,13 @@ func TestSubscribeErrorBeforeStreaming(t *testing.T) {
 	}
 }
 
-// sdkTransport hands the transport its own copy of the request body: smithy-go closes the
-// body when the response headers arrive, and an HTTP/1.1 transport that has not read its EOF
-// yet drops the connection, and with it the event stream (aws/aws-sdk-go-v2#2737).
-type sdkTransport struct{ base http.RoundTripper }
-
-func (t sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(b))
-	}
-	return t.base.RoundTrip(r)
-}
-
 func sdkClient(url string, base http.RoundTripper) *kinesissdk.Client {
 	return kinesissdk.New(kinesissdk.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Transport: sdkTransport{base}},
+		HTTPClient:   &http.Client{Transport: bench.BufferedBody{Base: base}},
 	})
 }
 
