@@ -22,6 +22,8 @@ import (
 	"time"
 	_ "time/tzdata" // CustomTimeZone names work without the system's zone database
 
+	"github.com/google/uuid"
+
 	"github.com/freshet/freshet/internal/awserr"
 )
 
@@ -188,16 +190,7 @@ func checkPrefixes(prefixText, errorText string, dynamic bool) error {
 
 // objectName is the suffix AWS gives every object: <stream>-<version>-<YYYY-MM-DD-HH-MM-SS>-<uuid>.
 func objectName(stream, version string, t time.Time) string {
-	return stream + "-" + version + "-" + t.Format("2006-01-02-15-04-05") + "-" + newUUID()
-}
-
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	return stream + "-" + version + "-" + t.Format("2006-01-02-15-04-05") + "-" + uuid.NewString()
 }
 
 // newRandomString is !{firehose:random-string}: 11 characters such as 046b6c7f-0b.

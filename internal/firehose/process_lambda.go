@@ -47,6 +47,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/freshet/freshet/internal/awserr"
 )
 
@@ -217,7 +219,7 @@ func (l *lambdaStage) Process(ctx context.Context, b *Batch) error {
 // invoke calls the function with the records, retrying a failed invocation, and returns the
 // results by record id and the number of attempts made.
 func (l *lambdaStage) invoke(ctx context.Context, st StreamInfo, recs []DeliveryRecord) (map[string]lambdaResult, int, *invocationError) {
-	ev := lambdaEvent{InvocationID: newUUID(), DeliveryStreamArn: st.ARN, SourceKinesisStreamArn: st.SourceKinesisStreamARN,
+	ev := lambdaEvent{InvocationID: uuid.NewString(), DeliveryStreamArn: st.ARN, SourceKinesisStreamArn: st.SourceKinesisStreamARN,
 		Region: st.Region, Records: make([]lambdaEventRecord, len(recs))}
 	for i, r := range recs {
 		ev.Records[i] = lambdaEventRecord{RecordID: r.ID, ApproximateArrivalTimestamp: r.Arrival.UnixMilli(), Data: r.Data}

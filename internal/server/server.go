@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +19,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/freshet/freshet/internal/auth"
 	"github.com/freshet/freshet/internal/awserr"
@@ -181,15 +182,6 @@ func handle[I, O any](fn func(context.Context, *I) (*O, error)) handler {
 	}
 }
 
-func newRequestID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
 // newID2 is an x-amz-id-2 value: 72 random bytes, base64 encoded, as AWS sends.
 func newID2() string {
 	var b [72]byte
@@ -215,7 +207,7 @@ const exposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
-	reqID := newRequestID()
+	reqID := uuid.NewString()
 	codec := awsproto.ForContentType(r.Header.Get("Content-Type"))
 	h := w.Header()
 	h.Set("x-amzn-RequestId", reqID)
